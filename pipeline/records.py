@@ -1,0 +1,104 @@
+"""What ingestion hands to consolidation: tidy records, each with the cell it came from.
+
+Personal data (applicants' names, phones, ID numbers, request texts) is never read into these
+records, so nothing downstream can leak it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Source:
+    """Lineage of a value: the workbook (relative to the workbooks folder), sheet and cell."""
+
+    file: str
+    sheet: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class Header:
+    """Identity of one quarter's workbook, as written inside it."""
+
+    unit: str
+    year: int
+    quarter: int
+    version: str
+    file: str
+
+
+# Topics of a Fact and what key/dim mean for each:
+#   "disclosure":     key = category (from xxgk.toml), dim = channel, or "" for distinct items
+#   "interpretation": key = form (from xxgk.toml), dim = ""
+#   "article20":      key = table A row key, dim = table A column key (statutory keys)
+#   "supervision":    key = one of SUPERVISION_KEYS, dim = ""
+TOPICS = ("disclosure", "interpretation", "article20", "supervision")
+
+# Management and supervision facts a unit reports each quarter (labels live in the layout).
+SUPERVISION_KEYS = (
+    "self_inspections",   # 自查次数
+    "items_screened",     # 筛查公开内容条数
+    "problems_found",     # 发现（被通报）问题条数
+    "problems_fixed",     # 已整改问题条数
+    "trainings",          # 培训次数
+    "complaints",         # 群众投诉、举报件数
+    "board_updates",      # 公开栏更新次数
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One numeric input cell. value None means the cell was left blank ("未填写")."""
+
+    unit: str
+    year: int
+    quarter: int
+    topic: str
+    key: str
+    dim: str
+    value: int | float | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class Application:
+    """One row of the application register (依申请公开登记台账), without personal fields.
+
+    applicant_class is a statutory key (APPLICANT_CLASSES); outcome is a statutory outcome row
+    key (OUTCOME_ROWS) or None while the application is open.
+    """
+
+    unit: str
+    year: int
+    quarter: int
+    app_id: str
+    received: date | None
+    channel: str | None
+    applicant_class: str | None
+    correction_sent: date | None = None
+    correction_received: date | None = None
+    extended: bool = False
+    consult_days: int = 0
+    answered: date | None = None
+    outcome: str | None = None
+    fee: float = 0.0
+    source: Source | None = None
+    cells: dict[str, str] = field(default_factory=dict, compare=False)  # field -> cell address
+
+
+@dataclass(frozen=True)
+class Case:
+    """One administrative review or litigation case. kind is a TABLE_C_GROUPS key, result a
+    CASE_RESULTS key ("pending" while open on 31 December)."""
+
+    unit: str
+    year: int
+    quarter: int
+    case_id: str
+    kind: str | None
+    received: date | None
+    result: str | None
+    source: Source | None = None

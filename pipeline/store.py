@@ -1,0 +1,187 @@
+"""The year store: one SQLite file under outputs/, rebuilt from the inputs on every run.
+
+It is never the source of truth (the workbooks are). Notebooks read it, not the workbooks. It
+holds no personal field: applications and cases are stored by ID, class, dates and outcome only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.atomic import atomic_path
+from pipeline.findings import Finding
+from pipeline.model import YearTables
+from pipeline.records import Application, Case, Fact
+
+SCHEMA = """
+CREATE TABLE runs (run_id INTEGER PRIMARY KEY, started TEXT, finished TEXT, version TEXT,
+                   report_year INTEGER, command TEXT);
+CREATE TABLE input_files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER);
+CREATE TABLE years (year INTEGER PRIMARY KEY, source TEXT);  -- 'workbooks' | 'published'
+CREATE TABLE table_cells (year INTEGER, tbl TEXT, row_key TEXT, col_key TEXT, value REAL,
+                          PRIMARY KEY (year, tbl, row_key, col_key));
+CREATE TABLE figures (year INTEGER, key TEXT, value REAL, PRIMARY KEY (year, key));
+CREATE TABLE facts (year INTEGER, unit TEXT, quarter INTEGER, topic TEXT, key TEXT, dim TEXT,
+                    value REAL, file TEXT, sheet TEXT, cell TEXT);
+CREATE TABLE applications (year INTEGER, unit TEXT, quarter INTEGER, app_id TEXT,
+                           received TEXT, channel TEXT, applicant_class TEXT,
+                           correction_sent TEXT, correction_received TEXT, extended INTEGER,
+                           consult_days INTEGER, answered TEXT, outcome TEXT, fee REAL,
+                           working_days INTEGER, on_time INTEGER, file TEXT, sheet TEXT,
+                           cell TEXT);
+CREATE TABLE cases (year INTEGER, unit TEXT, quarter INTEGER, case_id TEXT, kind TEXT,
+                    received TEXT, result TEXT, file TEXT, sheet TEXT, cell TEXT);
+CREATE TABLE findings (year INTEGER, rule TEXT, severity TEXT, unit TEXT, file TEXT,
+                       sheet TEXT, cell TEXT, message TEXT);
+CREATE TABLE submissions (year INTEGER, unit TEXT, quarter INTEGER, file TEXT,
+                          status TEXT);  -- 'submitted' | 'missing' | 'errors'
+CREATE TABLE paragraphs (year INTEGER, key TEXT, text TEXT, file TEXT, sheet TEXT, cell TEXT);
+CREATE TABLE lineage (year INTEGER, tbl TEXT, row_key TEXT, col_key TEXT, unit TEXT,
+                      quarter INTEGER, file TEXT, sheet TEXT, cell TEXT, value REAL);
+"""
+
+
+@dataclass
+class Submission:
+    year: int
+    unit: str
+    quarter: int
+    file: str | None
+    status: str
+
+
+@dataclass
+class Lineage:
+    year: int
+    tbl: str
+    row_key: str
+    col_key: str
+    unit: str
+    quarter: int
+    file: str
+    sheet: str
+    cell: str
+    value: float | None
+
+
+@dataclass
+class StoreContent:
+    """Everything one run writes to the store."""
+
+    years: list[YearTables] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    applications: list[tuple[Application, int | None, bool | None]] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
+    lineage: list[Lineage] = field(default_factory=list)
+    input_files: list[tuple[str, str, int]] = field(default_factory=list)  # path, sha256, size
+    # The office's own report text for a year: (year, key, text, file, sheet, cell).
+    paragraphs: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
+
+
+def _d(v):
+    return v.isoformat() if v is not None else None
+
+
+def _src(s):
+    return (s.file, s.sheet, s.cell) if s is not None else (None, None, None)
+
+
+def write_store(path: str | Path, content: StoreContent, *, version: str, report_year: int,
+                command: str, started: datetime) -> None:
+    """Write a complete new store and rename it over the old one (atomic)."""
+    with atomic_path(path) as tmp:
+        tmp.unlink()
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript(SCHEMA)
+            _fill(con, content)
+            con.execute("INSERT INTO runs VALUES (1, ?, ?, ?, ?, ?)",
+                        (started.isoformat(timespec="seconds"),
+                         datetime.now().isoformat(timespec="seconds"), version, report_year,
+                         command))
+            con.commit()
+        finally:
+            con.close()
+
+
+def _fill(con: sqlite3.Connection, c: StoreContent) -> None:
+    con.executemany("INSERT INTO input_files VALUES (?, ?, ?)", c.input_files)
+    for y in c.years:
+        con.execute("INSERT INTO years VALUES (?, ?)", (y.year, y.source))
+        for tbl in ("A", "B", "C"):
+            con.executemany("INSERT INTO table_cells VALUES (?, ?, ?, ?, ?)",
+                            [(y.year, tbl, r, col, v) for (r, col), v in y.table(tbl).items()])
+        con.executemany("INSERT INTO figures VALUES (?, ?, ?)",
+                        [(y.year, k, v) for k, v in y.figures.items()])
+    con.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?)", [
+        (f.year, f.unit, f.quarter, f.topic, f.key, f.dim, f.value, *_src(f.source))
+        for f in c.facts])
+    con.executemany("INSERT INTO applications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+        (a.year, a.unit, a.quarter, a.app_id, _d(a.received), a.channel, a.applicant_class,
+         _d(a.correction_sent), _d(a.correction_received), int(a.extended), a.consult_days,
+         _d(a.answered), a.outcome, a.fee, wd, None if on_time is None else int(on_time),
+         *_src(a.source))
+        for a, wd, on_time in c.applications])
+    con.executemany("INSERT INTO cases VALUES (?,?,?,?,?,?,?,?,?,?)", [
+        (k.year, k.unit, k.quarter, k.case_id, k.kind, _d(k.received), k.result, *_src(k.source))
+        for k in c.cases])
+    con.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)", [
+        (f.year, f.rule, f.severity, f.unit, f.file, f.sheet, f.cell, f.message)
+        for f in c.findings])
+    con.executemany("INSERT INTO submissions VALUES (?,?,?,?,?)", [
+        (s.year, s.unit, s.quarter, s.file, s.status) for s in c.submissions])
+    con.executemany("INSERT INTO lineage VALUES (?,?,?,?,?,?,?,?,?,?)", [
+        (x.year, x.tbl, x.row_key, x.col_key, x.unit, x.quarter, x.file, x.sheet, x.cell, x.value)
+        for x in c.lineage])
+    con.executemany("INSERT INTO paragraphs VALUES (?,?,?,?,?,?)", c.paragraphs)
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open the store read-only; a missing store is a clear error, not an empty database."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"找不到数据库 {path}，请先运行 xxgk build 或 xxgk check。")
+    return sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+
+
+def _cell_value(v):
+    return int(v) if v is not None and float(v).is_integer() else v
+
+
+def read_years(con: sqlite3.Connection) -> dict[int, str]:
+    return dict(con.execute("SELECT year, source FROM years ORDER BY year"))
+
+
+def read_tables(con: sqlite3.Connection, year: int) -> YearTables | None:
+    """The three tables and the figures of one year, or None if the store has no such year."""
+    row = con.execute("SELECT source FROM years WHERE year = ?", (year,)).fetchone()
+    if row is None:
+        return None
+    y = YearTables(year, row[0])
+    for tbl, r, col, v in con.execute(
+            "SELECT tbl, row_key, col_key, value FROM table_cells WHERE year = ?", (year,)):
+        y.table(tbl)[(r, col)] = _cell_value(v)
+    y.figures = {k: _cell_value(v) for k, v in con.execute(
+        "SELECT key, value FROM figures WHERE year = ?", (year,))}
+    return y
+
+
+def read_findings(con: sqlite3.Connection, year: int | None = None) -> list[Finding]:
+    q = "SELECT rule, severity, message, unit, file, sheet, cell, year FROM findings"
+    args: Iterable = ()
+    if year is not None:
+        q += " WHERE year = ?"
+        args = (year,)
+    return [Finding(*r) for r in con.execute(q, args)]
+
+
+def read_paragraphs(con: sqlite3.Connection, year: int) -> dict[str, str]:
+    return dict(con.execute("SELECT key, text FROM paragraphs WHERE year = ?", (year,)))
