@@ -19,3 +19,64 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def config():
     return load_config(ROOT / "xxgk.toml")
+
+
+def _split(total: int, parts: int) -> list[int]:
+    """Split total into `parts` integers that differ by at most one (deterministic)."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def build_seed_store(path: Path, cfg) -> Path:
+    """A small store as the pipeline would write it: 2021 from published tables, 2022 and 2023
+    from workbooks, with facts, applications, submissions and a finding. Numbers are typed by
+    hand in tests/seed_tables.py, not computed by the code under test."""
+    from datetime import date, datetime
+
+    from pipeline.findings import Finding
+    from pipeline.model import YearTables
+    from pipeline.records import Application, Case, Fact, Source
+    from pipeline.store import StoreContent, Submission, write_store
+    from tests import seed_tables as st
+
+    content = StoreContent()
+    for year, (a, b, c), source in ((2021, st.sample_2021(), "published"),
+                                    (2022, st.sample_2022(), "workbooks"),
+                                    (2023, st.seed_2023(), "workbooks")):
+        content.years.append(YearTables(year, source, a, b, c, dict(st.SAMPLE_FIGURES[year])))
+    for year in (2022, 2023):
+        total = st.SAMPLE_FIGURES[year]["items_published"]
+        cats = [c for c in cfg.categories if c != "其他"]
+        per_unit = _split(total, len(cfg.units))
+        for unit, unit_total in zip(cfg.units, per_unit, strict=True):
+            for q, q_total in enumerate(_split(unit_total, 4), start=1):
+                file = f"{year}/第{q}季度/{year}年第{q}季度-{unit}.xlsx"
+                for cat, n in zip(cats, _split(q_total, len(cats)), strict=True):
+                    content.facts.append(Fact(unit, year, q, "disclosure", cat, "", n,
+                                              Source(file, "主动公开", "B5")))
+                    content.facts.append(Fact(unit, year, q, "disclosure", cat,
+                                              cfg.channels[0], n, Source(file, "主动公开", "C5")))
+                content.submissions.append(Submission(year, unit, q, file, "submitted"))
+        meetings = st.SAMPLE_FIGURES[year]["interpretations"]
+        for q, n in enumerate(_split(meetings, 4), start=1):
+            file = f"{year}/第{q}季度/{year}年第{q}季度-街道本级.xlsx"
+            content.facts.append(Fact("街道本级", year, q, "interpretation", "会议", "", n,
+                                      Source(file, "政策解读", "B4")))
+    content.applications.append((Application(
+        "街道本级", 2023, 2, "2023-001", date(2023, 5, 8), "网络平台", "natural",
+        answered=date(2023, 5, 22), outcome="unavailable_1",
+        source=Source("2023/第2季度/2023年第2季度-街道本级.xlsx", "依申请公开台账", "A5")),
+        10, True))
+    content.cases.append(Case("街道本级", 2022, 3, "2022-F01", "review", date(2022, 8, 1),
+                              "upheld", Source("2022/第3季度/2022年第3季度-街道本级.xlsx",
+                                               "复议诉讼台账", "A5")))
+    content.findings.append(Finding("IN101", "note", "单元格未填写，已按0计。", unit="青松社区",
+                                    file="2023/第1季度/2023年第1季度-青松社区.xlsx",
+                                    sheet="第二十条", cell="C5", year=2023))
+    write_store(path, content, version="test", report_year=2023, command="test",
+                started=datetime(2024, 1, 10, 9, 0))
+    return path
+
+
+@pytest.fixture
+def seed_store(tmp_path, config) -> Path:
+    return build_seed_store(tmp_path / "xxgk.sqlite", config)
