@@ -1,0 +1,55 @@
+"""Running the parameterized notebooks with papermill, the way an analyst would.
+
+The kernel is always named explicitly, parameters are checked against the notebook's declared
+ones before a kernel starts, and a failure names the notebook and the failing cell (in Chinese).
+The executed notebook is written atomically: a failed run leaves the previous one in place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+KERNEL = "python3"
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+class NotebookError(Exception):
+    """A notebook could not run; the message (Chinese) names the notebook and the cell."""
+
+
+def notebook_path(name: str) -> Path:
+    return NOTEBOOKS_DIR / name
+
+
+def declared_parameters(path: Path) -> dict[str, dict]:
+    return papermill.inspect_notebook(str(path))
+
+
+def check_parameters(path: Path, parameters: dict) -> None:
+    """Refuse names the notebook does not declare (papermill would only warn)."""
+    declared = declared_parameters(path)
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise NotebookError(
+            f"笔记本 {path.name} 没有声明参数：{'、'.join(unknown)}；"
+            f"可用参数为：{'、'.join(sorted(declared))}。")
+
+
+def run_notebook(path: Path, output: Path, parameters: dict, *, cwd: Path | None = None) -> Path:
+    """Execute `path` with `parameters` into `output` (kernel python3)."""
+    check_parameters(path, parameters)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.stem}.running{output.suffix}")
+    try:
+        papermill.execute_notebook(
+            str(path), str(tmp), parameters=parameters, kernel_name=KERNEL,
+            progress_bar=False, cwd=str(cwd) if cwd else None)
+    except PapermillExecutionError as exc:
+        raise NotebookError(
+            f"笔记本 {path.name} 第 {exc.cell_index + 1} 个单元格运行出错：{exc.ename}: {exc.evalue}"
+            f"（已执行的笔记本保存在 {tmp}，可打开查看）") from None
+    tmp.replace(output)
+    return output
