@@ -46,24 +46,30 @@ def _quarter(text: str) -> int:
     return int(text)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", default="xxgk.toml", metavar="文件",
-                        help="配置文件（默认 ./xxgk.toml）")
-    common.add_argument("--workbooks", default="workbooks", metavar="目录",
-                        help="报表目录（默认 ./workbooks）")
-    common.add_argument("--outputs", default="outputs", metavar="目录",
-                        help="输出目录（默认 ./outputs）")
+def _global_options(defaults: bool) -> argparse.ArgumentParser:
+    """--config/--workbooks/--outputs, accepted before or after the command. Only the top level
+    sets defaults, so a value given before the command is not reset by the subcommand."""
+    p = argparse.ArgumentParser(add_help=False)
+    for flag, default, metavar, text in (
+            ("--config", "xxgk.toml", "文件", "配置文件（默认 ./xxgk.toml）"),
+            ("--workbooks", "workbooks", "目录", "报表目录（默认 ./workbooks）"),
+            ("--outputs", "outputs", "目录", "输出目录（默认 ./outputs）")):
+        p.add_argument(flag, default=default if defaults else argparse.SUPPRESS,
+                       metavar=metavar, help=text)
+    return p
 
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _global_options(defaults=False)
     parser = argparse.ArgumentParser(
-        prog="xxgk", parents=[common],
+        prog="xxgk", parents=[_global_options(defaults=True)],
         description="政府信息公开工作年度报告流水线：读取各单位季度报表，审核、汇总，"
                     "生成年度对比图表和年度报告（Word 与网页）。",
         epilog="退出码：0 没有错误；1 审核发现错误；2 无法运行（参数或配置有误）。"
                "示例：xxgk build --year 2023")
     parser.add_argument("--version", action="version", version=f"xxgk {__version__}",
                         help="显示版本号并退出")
-    sub = parser.add_subparsers(dest="command", title="命令", metavar="命令")
+    sub = parser.add_subparsers(dest="command", title="命令", metavar="<命令>")
 
     def add(name: str, help_text: str, year: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
@@ -97,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("status", "查看报送情况：哪个单位交了哪个季度")
     add("rules", "列出全部审核规则编号及说明", year=False)
-    add("sample", "重新生成示例报表（示例机关：团结大街街道）", year=False)
+    p = add("sample", "生成示例报表（示例机关：团结大街街道），已有文件默认跳过", year=False)
+    p.add_argument("--force", action="store_true", help="覆盖已有的示例文件")
     return parser
 
 

@@ -1,0 +1,153 @@
+"""One run of the pipeline: workbooks → ingestion → consolidation and review → store → notebooks.
+
+Every year up to the report year is rebuilt from its inputs (quarter workbooks, or else the
+published tables of that year), so the store always has the history the charts and rule 6 need.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipeline import __version__, consolidate, history, ingest, report_text, review
+from pipeline.config import Config
+from pipeline.findings import Finding, define, finding
+from pipeline.findings_report import write_findings_json, write_findings_xlsx
+from pipeline.model import YearTables
+from pipeline.store import StoreContent, write_store
+
+STORE_NAME = "xxgk.sqlite"
+
+define("ID001", "error", "没有该年度的数据",
+       "报表目录 {folder} 中没有 {year} 年的季度报表，也没有“{year}年已公开报表.xlsx”。"
+       "请先运行 xxgk init --year {year} 生成报表并填写，或补录已公开报表。")
+
+
+def store_path(outputs_dir: Path) -> Path:
+    return outputs_dir / STORE_NAME
+
+
+def year_dir(outputs_dir: Path, year: int) -> Path:
+    return outputs_dir / str(year)
+
+
+def published_path(workbooks_dir: Path, year: int) -> Path:
+    return workbooks_dir / str(year) / f"{year}年已公开报表.xlsx"
+
+
+def paragraphs_path(workbooks_dir: Path, year: int) -> Path:
+    return workbooks_dir / str(year) / f"{year}年年报文字.xlsx"
+
+
+def consolidated_path(outputs_dir: Path, year: int) -> Path:
+    return year_dir(outputs_dir, year) / f"{year}年汇总报表.xlsx"
+
+
+def findings_paths(outputs_dir: Path, year: int) -> tuple[Path, Path]:
+    base = year_dir(outputs_dir, year) / f"{year}年审核结果"
+    return base.with_suffix(".xlsx"), base.with_suffix(".json")
+
+
+def available_years(workbooks_dir: Path) -> list[int]:
+    if not workbooks_dir.is_dir():
+        return []
+    return sorted(int(p.name) for p in workbooks_dir.iterdir()
+                  if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+
+
+def has_quarter_workbooks(workbooks_dir: Path, year: int) -> bool:
+    return any((workbooks_dir / str(year)).glob("第*季度/*"))
+
+
+@dataclass
+class CheckResult:
+    year: int
+    findings: list[Finding] = field(default_factory=list)
+    tables: dict[int, YearTables] = field(default_factory=dict)
+    content: StoreContent = field(default_factory=StoreContent)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+
+def _hash_inputs(workbooks_dir: Path, years: list[int]) -> list[tuple[str, str, int]]:
+    out = []
+    for y in years:
+        for p in sorted((workbooks_dir / str(y)).rglob("*")):
+            if p.is_file():
+                data = p.read_bytes()
+                out.append((p.relative_to(workbooks_dir).as_posix(),
+                            hashlib.sha256(data).hexdigest(), len(data)))
+    return out
+
+
+def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
+          command: str = "check") -> CheckResult:
+    """Read, consolidate and review every year up to `year`; write the store and the year's
+    consolidated tables and findings under outputs/."""
+    started = datetime.now()
+    result = CheckResult(year)
+    content = result.content
+    years = [y for y in available_years(workbooks_dir) if y <= year]
+    if year not in years:
+        years.append(year)
+    previous: YearTables | None = None
+    previous_paragraphs: dict[str, str] | None = None
+    for y in years:
+        tables, year_findings = _year_tables(cfg, workbooks_dir, y, previous, content)
+        if tables is None:
+            if y == year:
+                result.findings.append(finding("ID001", year=y, folder=str(workbooks_dir)))
+            continue
+        year_findings += review.review_year(tables, previous)
+        paragraphs: dict[str, str] = {}
+        p_path = paragraphs_path(workbooks_dir, y)
+        if p_path.is_file():
+            rows, p_findings = report_text.read_paragraphs(p_path, y, workbooks_dir)
+            content.paragraphs += rows
+            year_findings += p_findings
+            paragraphs = {key: text for _, key, text, *_ in rows}
+        if y == year:
+            year_findings += report_text.review_text(cfg, y, tables, paragraphs,
+                                                     previous_paragraphs)
+        for f in year_findings:
+            result.findings.append(f)
+        content.years.append(tables)
+        result.tables[y] = tables
+        previous, previous_paragraphs = tables, paragraphs
+    content.findings = result.findings
+    content.input_files = _hash_inputs(workbooks_dir, years)
+    write_store(store_path(outputs_dir), content, version=__version__, report_year=year,
+                command=command, started=started)
+    if year in result.tables:
+        lineage = [x for x in content.lineage if x.year == year]
+        history.write_published(consolidated_path(outputs_dir, year), result.tables[year],
+                                title=f"{cfg.organ.name}{year}年政府信息公开工作年度报表（汇总）",
+                                lineage=lineage)
+    xlsx, js = findings_paths(outputs_dir, year)
+    write_findings_xlsx(xlsx, result.findings)
+    write_findings_json(js, result.findings)
+    return result
+
+
+def _year_tables(cfg, workbooks_dir, y, previous, content):
+    """The year's tables from its quarter workbooks, else from its published tables."""
+    if has_quarter_workbooks(workbooks_dir, y):
+        ing = ingest.ingest_year(cfg, workbooks_dir, y)
+        cons = consolidate.consolidate_year(cfg, y, ing.headers, ing.facts, ing.applications,
+                                            ing.cases, previous)
+        content.facts += ing.facts
+        content.applications += cons.applications
+        content.cases += cons.cases
+        content.lineage += cons.lineage
+        content.submissions += consolidate.submissions(cfg, y, ing.headers, ing.findings)
+        return cons.tables, [*ing.findings, *cons.findings]
+    p = published_path(workbooks_dir, y)
+    if p.is_file():
+        tables, found = history.read_published(p, y)
+        return tables, list(found)
+    return None, []

@@ -1,0 +1,100 @@
+"""The command line: Chinese help, exit codes, configuration errors."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.cli import build_parser, main
+
+SUBCOMMANDS = ["init", "collect", "check", "build", "dashboards", "report", "status", "rules",
+               "sample"]
+
+
+def _help(argv, capsys) -> str:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 0
+    return capsys.readouterr().out
+
+
+def _english_words(text: str) -> list[str]:
+    """English words in help text, other than option names, metavars and program names."""
+    text = re.sub(r"--?[\w-]+", "", text)
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    allowed = {"xxgk", "JSON", "Word", "toml", "python", "init", "check", "build", "history",
+               "draft", "collect", "dashboards", "report", "status", "rules", "sample",
+               "version", "help", "quarter", "year", "json", "unit", "config", "workbooks",
+               "outputs", "inbox", "force"}
+    return [w for w in words if w not in allowed]
+
+
+def test_main_help_is_chinese(capsys):
+    out = _help(["--help"], capsys)
+    assert out.startswith("用法：xxgk")
+    assert "政府信息公开工作年度报告" in out and "退出码" in out
+    for name in SUBCOMMANDS:
+        assert name in out
+    assert _english_words(out) == []
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_each_subcommand_help_is_chinese(name, capsys):
+    out = _help([name, "--help"], capsys)
+    assert out.startswith(f"用法：xxgk {name}")
+    assert "显示本帮助并退出" in out
+    assert _english_words(out) == []
+
+
+def test_bad_arguments_exit_2_with_chinese_message(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["check"])
+    assert exc.value.code == 2
+    assert "缺少必需的参数：--year" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--year", "二〇二三"])
+    assert exc.value.code == 2
+    assert "年度应为四位数字" in capsys.readouterr().err
+
+
+def test_missing_config_exits_2(tmp_path, capsys):
+    code = main(["check", "--year", "2023", "--config", str(tmp_path / "none.toml")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "找不到配置文件" in err and "none.toml" in err
+
+
+def test_bad_config_key_names_key_and_file(tmp_path, repo_root, capsys):
+    text = (repo_root / "xxgk.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace("postcode =", "postcod ="), encoding="utf-8")
+    assert main(["status", "--year", "2023", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "postcode" in err and str(bad) in err
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "用法：xxgk" in capsys.readouterr().out
+
+
+def test_python_dash_m_pipeline_works():
+    out = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.startswith("xxgk ")
+
+
+def test_parser_has_global_options_everywhere():
+    parser = build_parser()
+    args = parser.parse_args(["status", "--year", "2023", "--workbooks", "w", "--outputs", "o"])
+    assert (args.workbooks, args.outputs, args.config) == ("w", "o", "xxgk.toml")
+
+
+def test_global_option_before_command_is_kept():
+    args = build_parser().parse_args(["--config", "x.toml", "check", "--year", "2023"])
+    assert args.config == "x.toml"
+    args = build_parser().parse_args(["check", "--year", "2023", "--config", "y.toml"])
+    assert args.config == "y.toml"
