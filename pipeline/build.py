@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline import __version__, consolidate, history, ingest, report_text, review
+from pipeline import __version__, consolidate, history, ingest, layout, report_text, review
 from pipeline.config import Config
 from pipeline.findings import Finding, define, finding
 from pipeline.findings_report import write_findings_json, write_findings_xlsx
 from pipeline.model import YearTables
+from pipeline.report import build_report_model
 from pipeline.store import StoreContent, write_store
 
 STORE_NAME = "xxgk.sqlite"
@@ -35,11 +36,7 @@ def year_dir(outputs_dir: Path, year: int) -> Path:
 
 
 def published_path(workbooks_dir: Path, year: int) -> Path:
-    return workbooks_dir / str(year) / f"{year}年已公开报表.xlsx"
-
-
-def paragraphs_path(workbooks_dir: Path, year: int) -> Path:
-    return workbooks_dir / str(year) / f"{year}年年报文字.xlsx"
+    return workbooks_dir / str(year) / layout.published_file_name(year)
 
 
 def consolidated_path(outputs_dir: Path, year: int) -> Path:
@@ -96,7 +93,6 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
     if year not in years:
         years.append(year)
     previous: YearTables | None = None
-    previous_paragraphs: dict[str, str] | None = None
     for y in years:
         tables, year_findings = _year_tables(cfg, workbooks_dir, y, previous, content)
         if tables is None:
@@ -104,25 +100,26 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
                 result.findings.append(finding("ID001", year=y, folder=str(workbooks_dir)))
             continue
         year_findings += review.review_year(tables, previous)
-        paragraphs: dict[str, str] = {}
-        p_path = paragraphs_path(workbooks_dir, y)
+        p_path = report_text.paragraphs_path(workbooks_dir, y)
         if p_path.is_file():
-            rows, p_findings = report_text.read_paragraphs(p_path, y, workbooks_dir)
+            rows, p_findings = report_text.read_paragraphs(p_path, y)
             content.paragraphs += rows
             year_findings += p_findings
-            paragraphs = {key: text for _, key, text, *_ in rows}
-        if y == year:
-            year_findings += report_text.review_text(cfg, y, tables, paragraphs,
-                                                     previous_paragraphs)
-        for f in year_findings:
-            result.findings.append(f)
+        result.findings += year_findings
         content.years.append(tables)
         result.tables[y] = tables
-        previous, previous_paragraphs = tables, paragraphs
+        previous = tables
     content.findings = result.findings
     content.input_files = _hash_inputs(workbooks_dir, years)
+
+    def review_text(con) -> list[Finding]:
+        """The report text as it will be written, reviewed against the tables (TX rules)."""
+        if year not in result.tables:
+            return []
+        return list(build_report_model(con, cfg, year).findings)
+
     write_store(store_path(outputs_dir), content, version=__version__, report_year=year,
-                command=command, started=started)
+                command=command, started=started, review=review_text)
     if year in result.tables:
         lineage = [x for x in content.lineage if x.year == year]
         history.write_published(consolidated_path(outputs_dir, year), result.tables[year],
@@ -148,6 +145,6 @@ def _year_tables(cfg, workbooks_dir, y, previous, content):
         return cons.tables, [*ing.findings, *cons.findings]
     p = published_path(workbooks_dir, y)
     if p.is_file():
-        tables, found = history.read_published(p, y)
+        tables, found = history.read_published(p, y, file=f"{y}/{p.name}")
         return tables, list(found)
     return None, []

@@ -103,8 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("status", "查看报送情况：哪个单位交了哪个季度")
     add("rules", "列出全部审核规则编号及说明", year=False)
-    p = add("sample", "生成示例报表（示例机关：团结大街街道），已有文件默认跳过", year=False)
-    p.add_argument("--force", action="store_true", help="覆盖已有的示例文件")
+    add("sample", "生成示例报表（示例机关：团结大街街道），已有的文件不会被覆盖", year=False)
     return parser
 
 

@@ -203,8 +203,8 @@ def cmd_sample(args) -> int:
     from pipeline.sample import write_sample
 
     cfg, _, workbooks, _ = _setup(args)
-    written, skipped = write_sample(cfg, workbooks, force=args.force)
-    _say(f"已生成示例文件 {len(written)} 个，跳过已有文件 {len(skipped)} 个（--force 覆盖），"
+    written, skipped = write_sample(cfg, workbooks)
+    _say(f"已生成示例文件 {len(written)} 个，跳过已有文件 {len(skipped)} 个（不会覆盖），"
          f"位于 {workbooks}")
     return EXIT_OK
 

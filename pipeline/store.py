@@ -7,7 +7,7 @@ holds no personal field: applications and cases are stored by ID, class, dates a
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -93,14 +93,22 @@ def _src(s):
 
 
 def write_store(path: str | Path, content: StoreContent, *, version: str, report_year: int,
-                command: str, started: datetime) -> None:
-    """Write a complete new store and rename it over the old one (atomic)."""
+                command: str, started: datetime,
+                review: Callable[[sqlite3.Connection], list[Finding]] | None = None) -> None:
+    """Write a complete new store and rename it over the old one (atomic).
+
+    `review`, if given, reads the filled store before it is put in place and returns further
+    findings (the report text is reviewed this way); they are stored and added to content."""
     with atomic_path(path) as tmp:
         tmp.unlink()
         con = sqlite3.connect(tmp)
         try:
             con.executescript(SCHEMA)
             _fill(con, content)
+            if review is not None:
+                more = review(con)
+                _insert_findings(con, more)
+                content.findings.extend(more)
             con.execute("INSERT INTO runs VALUES (1, ?, ?, ?, ?, ?)",
                         (started.isoformat(timespec="seconds"),
                          datetime.now().isoformat(timespec="seconds"), version, report_year,
@@ -131,15 +139,19 @@ def _fill(con: sqlite3.Connection, c: StoreContent) -> None:
     con.executemany("INSERT INTO cases VALUES (?,?,?,?,?,?,?,?,?,?)", [
         (k.year, k.unit, k.quarter, k.case_id, k.kind, _d(k.received), k.result, *_src(k.source))
         for k in c.cases])
-    con.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)", [
-        (f.year, f.rule, f.severity, f.unit, f.file, f.sheet, f.cell, f.message)
-        for f in c.findings])
+    _insert_findings(con, c.findings)
     con.executemany("INSERT INTO submissions VALUES (?,?,?,?,?)", [
         (s.year, s.unit, s.quarter, s.file, s.status) for s in c.submissions])
     con.executemany("INSERT INTO lineage VALUES (?,?,?,?,?,?,?,?,?,?)", [
         (x.year, x.tbl, x.row_key, x.col_key, x.unit, x.quarter, x.file, x.sheet, x.cell, x.value)
         for x in c.lineage])
     con.executemany("INSERT INTO paragraphs VALUES (?,?,?,?,?,?)", c.paragraphs)
+
+
+def _insert_findings(con: sqlite3.Connection, findings: list[Finding]) -> None:
+    con.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)", [
+        (f.year, f.rule, f.severity, f.unit, f.file, f.sheet, f.cell, f.message)
+        for f in findings])
 
 
 # --- Reading -------------------------------------------------------------------------------

@@ -1,0 +1,240 @@
+"""Filing the workbooks officers mail back, whatever they named them.
+
+Each file in the inbox (and its subfolders) is identified by the header written inside it, not
+by its name, and copied to its place under workbooks/. The inbox is only ever read. A different
+file already in that place is moved to the quarter's 历史版本 folder, never overwritten; a file
+that cannot be placed is listed with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipeline import ingest, layout
+from pipeline.atomic import atomic_path
+from pipeline.config import Config
+from pipeline.findings import Finding, define, finding, format_finding
+from pipeline.records import Header
+
+# Earlier versions of a quarter's workbook: workbooks/<Y>/第<Q>季度/历史版本/.
+EARLIER_VERSIONS_DIR = "历史版本"
+
+# What an .xlsx/.ods (a zip) and an .xls (an OLE2 compound file) start with.
+_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+define("CO001", "warning", "不是电子表格文件",
+       "此文件不是电子表格（扩展名为“{suffix}”），未归档。交回的报表应为 .xlsx 文件（.xls、.ods 也可以）；"
+       "如果是其他材料，请把它移出收件箱。")
+define("CO002", "error", "扩展名与内容不符",
+       "此文件扩展名为“{suffix}”，但内容不是 Excel/WPS 表格（可能是改了扩展名的其他文件，或是以网页、"
+       "文本格式导出的表格），未归档。请用 Excel 或 WPS 打开后“另存为” .xlsx 文件，再放入收件箱。")
+define("CO003", "error", "无法读取基本信息",
+       "无法读取表内的基本信息（填报单位、年度、季度），未归档。{detail}")
+define("CO004", "error", "报表年度不符",
+       "表内年度为 {found} 年，不是本次收集的 {wanted} 年，未归档。请确认是否交错了年度；"
+       "{found} 年的报表请用 xxgk collect --year {found} 收集。")
+define("CO005", "error", "填报单位不在名单中",
+       "表内填报单位“{name}”不在 xxgk.toml 的单位名单中（{units}），未归档。请让填报人使用为本单位生成的报表，"
+       "或先在 xxgk.toml 的 [units] 中添加该单位。")
+define("CO006", "error", "报表版本不受支持",
+       "此报表是版本“{version}”的模板，本系统只能读取版本 {supported}，未归档。请运行 xxgk init --year {file_year} "
+       "--quarter {file_quarter} 生成新版报表，请填报人把数字抄到新表后重新交回。")
+define("CO007", "error", "收件箱中同一单位同一季度有不同文件",
+       "收件箱中有 {count} 个内容不同的文件都是{name}{file_year}年第{file_quarter}季度的报表：{files}。"
+       "这些文件都未归档。请只在收件箱中保留要归档的那一个（其余移出收件箱），再重新运行。")
+
+
+@dataclass(frozen=True)
+class Filed:
+    """An inbox file with a place under workbooks/: where it went and what it displaced."""
+
+    source: str           # path relative to the inbox
+    header: Header
+    target: Path          # its canonical place
+    earlier: tuple[Path, ...] = ()  # where the files it replaced were moved
+
+
+@dataclass(frozen=True)
+class Rejected:
+    source: str
+    finding: Finding
+
+    @property
+    def reason(self) -> str:
+        return self.finding.message
+
+
+@dataclass
+class CollectReport:
+    workbooks_dir: Path
+    placed: list[Filed] = field(default_factory=list)
+    replaced: list[Filed] = field(default_factory=list)
+    unchanged: list[Filed] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [r.finding for r in self.rejected]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    def _rel(self, path: Path) -> str:
+        return ingest.relative_name(self.workbooks_dir, path)
+
+    def lines(self) -> list[str]:
+        """What collect did, one Chinese line per file, then a count."""
+        out = [f"已归档：{f.source} → {self._rel(f.target)}" for f in self.placed]
+        out += [f"已替换：{f.source} → {self._rel(f.target)}（原文件保留为 "
+                f"{'、'.join(self._rel(p) for p in f.earlier)}）" for f in self.replaced]
+        out += [f"已是最新，无需归档：{f.source}（与 {self._rel(f.target)} 相同）"
+                for f in self.unchanged]
+        out += [f"未归档：{format_finding(r.finding)}" for r in self.rejected]
+        total = len(self.placed) + len(self.replaced) + len(self.unchanged) + len(self.rejected)
+        out.append(f"收件箱共 {total} 个文件：新归档 {len(self.placed)} 个，替换 {len(self.replaced)} 个，"
+                   f"无需归档 {len(self.unchanged)} 个，未归档 {len(self.rejected)} 个。")
+        return out
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _is_temporary(name: str) -> bool:
+    """Lock and temp files Excel/WPS/LibreOffice leave beside an open file, and hidden files."""
+    return name.startswith(("~$", "."))
+
+
+def inbox_files(inbox: Path, workbooks_dir: Path) -> list[Path]:
+    """Every file under the inbox, sorted, except temp files and anything already under
+    workbooks/ (so an inbox that contains the workbooks folder is not filed onto itself)."""
+    workbooks = workbooks_dir.resolve()
+    return sorted(p for p in inbox.rglob("*")
+                  if p.is_file() and not _is_temporary(p.name)
+                  and not p.resolve().is_relative_to(workbooks))
+
+
+def _identify(cfg: Config, inbox: Path, path: Path, year: int) -> Header | Finding:
+    """The header of an inbox file if it can be filed for `year`, else why not."""
+    rel = ingest.relative_name(inbox, path)
+    suffix = path.suffix.lower()
+    if suffix not in layout.WORKBOOK_SUFFIXES:
+        return finding("CO001", file=rel, year=year, suffix=path.suffix or "无")
+    with path.open("rb") as fh:
+        start = fh.read(8)
+    if not start.startswith(_SPREADSHEET_MAGIC):
+        return finding("CO002", file=rel, year=year, suffix=path.suffix)
+    result = ingest.ingest_file(cfg, inbox, path)  # stops after the header: inbox names are free
+    header = result.header
+    if header is None:
+        detail = next(f.message for f in result.findings if f.severity == "error")
+        return finding("CO003", file=rel, year=year, detail=detail)
+    where = {"unit": header.unit, "file": rel, "year": year, "sheet": layout.SHEET_HEADER}
+    if header.year != year:
+        return finding("CO004", cell=layout.HEADER_CELLS["year"], found=header.year,
+                       wanted=year, **where)
+    if header.unit not in cfg.units:
+        return finding("CO005", cell=layout.HEADER_CELLS["unit"], name=header.unit,
+                       units="、".join(cfg.units), **where)
+    if header.version not in layout.SUPPORTED_VERSIONS:
+        return finding("CO006", cell=layout.HEADER_CELLS["version"], version=header.version,
+                       supported="、".join(layout.SUPPORTED_VERSIONS), file_year=year,
+                       file_quarter=header.quarter, **where)
+    return Header(header.unit, header.year, header.quarter, header.version, rel)
+
+
+def _conflicts(headers: dict[Path, Header], year: int) -> dict[Path, Finding]:
+    """Inbox files claiming the same unit-quarter with different bytes: none of them is filed."""
+    groups: dict[tuple[str, int], list[Path]] = {}
+    for path, h in headers.items():
+        groups.setdefault((h.unit, h.quarter), []).append(path)
+    out = {}
+    for (unit, quarter), paths in groups.items():
+        if len({_digest(p) for p in paths}) > 1:
+            files = "、".join(headers[p].file for p in paths)
+            for p in paths:
+                out[p] = finding("CO007", unit=unit, file=headers[p].file, year=year,
+                                 count=len(paths), name=unit, file_year=year,
+                                 file_quarter=quarter, files=files)
+    return out
+
+
+def canonical_target(workbooks_dir: Path, header: Header, suffix: str) -> Path:
+    """The file's place: the conventional name with the file's own spreadsheet suffix."""
+    base = layout.quarter_path(workbooks_dir, header.year, header.quarter, header.unit)
+    return base.with_suffix(suffix.lower())
+
+
+def _in_place(target: Path) -> list[Path]:
+    """Files already holding the target's unit-quarter, in any spreadsheet format."""
+    if not target.parent.is_dir():
+        return []
+    return sorted(p for p in target.parent.iterdir()
+                  if p.is_file() and p.stem == target.stem
+                  and p.suffix.lower() in layout.WORKBOOK_SUFFIXES)
+
+
+def earlier_version_path(path: Path, when: datetime) -> Path:
+    """A free name for a displaced file in 历史版本, dated when it was displaced."""
+    folder = path.parent / EARLIER_VERSIONS_DIR
+    stamp = when.strftime("%Y%m%d-%H%M%S")
+    candidate = folder / f"{path.stem}.{stamp}{path.suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
+        n += 1
+    return candidate
+
+
+def _file(src: Path, header: Header, workbooks_dir: Path, when: datetime,
+          report: CollectReport) -> None:
+    """Copy one identified file to its place (copy2, atomically), moving aside what differs."""
+    target = canonical_target(workbooks_dir, header, src.suffix)
+    same = target.is_file() and _digest(target) == _digest(src)
+    displaced = [p for p in _in_place(target) if not (same and p == target)]
+    if not displaced:
+        if same:
+            report.unchanged.append(Filed(header.file, header, target))
+            return
+        with atomic_path(target) as tmp:
+            shutil.copy2(src, tmp)
+        report.placed.append(Filed(header.file, header, target))
+        return
+    earlier = []
+    with atomic_path(target) as tmp:
+        shutil.copy2(src, tmp)
+        for old in displaced:
+            backup = earlier_version_path(old, when)
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            old.rename(backup)
+            earlier.append(backup)
+    report.replaced.append(Filed(header.file, header, target, tuple(earlier)))
+
+
+def collect(cfg: Config, inbox: Path, workbooks_dir: Path, year: int, *,
+            now: datetime | None = None) -> CollectReport:
+    """File every workbook of `year` found in the inbox under workbooks/; never touch the inbox.
+
+    `now` dates the earlier versions moved aside (the current time by default)."""
+    inbox, workbooks_dir = Path(inbox), Path(workbooks_dir)
+    when = now or datetime.now()
+    report = CollectReport(workbooks_dir)
+    headers: dict[Path, Header] = {}
+    for path in inbox_files(inbox, workbooks_dir):
+        identified = _identify(cfg, inbox, path, year)
+        if isinstance(identified, Finding):
+            report.rejected.append(Rejected(ingest.relative_name(inbox, path), identified))
+        else:
+            headers[path] = identified
+    conflicts = _conflicts(headers, year)
+    for path, header in headers.items():
+        if path in conflicts:
+            report.rejected.append(Rejected(header.file, conflicts[path]))
+        else:
+            _file(path, header, workbooks_dir, when, report)
+    return report

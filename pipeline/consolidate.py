@@ -1,0 +1,360 @@
+"""From the units' quarterly records to one year's tables, figures and lineage.
+
+Flows add up over quarters and units; stocks (documents in force) are read at the year's end;
+table B comes from the application register, table C from the case register. A blank input
+counts as 0 here (ingestion already said it was blank). Every table cell ends up a number, and
+every number can be traced back to the workbook cells it came from.
+
+A register row the tables cannot use as typed (a missing date or class, answer without outcome)
+gets a note saying how it was counted; the error itself is reported where the cell is read
+(ingestion), so one mistake is not counted as two errors.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+
+from pipeline import layout, statutory
+from pipeline.config import Config
+from pipeline.deadlines import assess_register, at_row
+from pipeline.findings import Finding, define, finding
+from pipeline.history import TABLE_HEADINGS
+from pipeline.model import YearTables, empty_tables
+from pipeline.records import SUPERVISION_KEYS, Application, Case, Fact, Header, Source
+from pipeline.store import Lineage, Submission
+
+QUARTERS = (1, 2, 3, 4)
+
+define("CS001", "warning", "缺少第4季度报表",
+       "{who}没有{this_year}年第4季度报表，“{stock}”{taken}。年度汇总须以第4季度末为准，"
+       "请补交第4季度报表后重新运行。")
+define("CS002", "error", "台账中不应改变的内容前后不一致",
+       "{what}{ident}的{field}前后不一致：{file_a}“{sheet_a}”{cell_a}为“{value_a}”，"
+       "{file_b}“{sheet_b}”{cell_b}为“{value_b}”。{field}登记后不会改变，请改正填错的一处"
+       "（暂按最新季度计入）。")
+define("CS003", "note", "申请无法计入表格",
+       "申请 {ident} {problem}，未计入{table}。改正台账后重新运行即可计入。")
+define("CS004", "note", "申请暂按未办结计入",
+       "申请 {ident} {problem}，暂按“{carried_out}”计入{table}。补填后重新运行。")
+define("CS005", "error", "上年已办结的申请列入了本年台账",
+       "申请 {ident} 的答复日期为 {value}，早于{this_year}年，上年已办结的申请不应列入本年台账，"
+       "未计入{table}。请核对答复日期；日期无误的，请从本年台账中删去这一行。")
+define("CS006", "note", "案件无法计入表格",
+       "案件 {ident} 未填写或填错了案件类型（应为{choices}之一），未计入{table}。"
+       "改正台账后重新运行即可计入。")
+define("CS007", "warning", "案件未填写结果",
+       "案件 {ident} 未填写结果，按“{pending}”计入{table}。已审结的请填写结果。")
+define("CS008", "note", "上年结转的申请与本年台账对不上",
+       "上年“{carried_out}”共{expected}件，本年台账中上年收到的申请共{found}件{listed}。"
+       "上年未办结的申请应沿用原编号和收到日期列入本年第1季度台账；请补列缺少的申请，"
+       "或核对上年的报告。")
+
+
+@dataclass
+class Consolidation:
+    tables: YearTables
+    lineage: list[Lineage]
+    applications: list[tuple[Application, int | None, bool | None]]
+    cases: list[Case]
+    findings: list[Finding]
+
+
+_OUTCOMES = frozenset(r.key for r in statutory.OUTCOME_ROWS)
+_CLASSES = statutory.APPLICANT_CLASS_LABELS
+_GROUPS = dict(statutory.TABLE_C_GROUPS)
+_RESULTS = dict(statutory.CASE_RESULTS)
+_TOTAL = statutory.TOTAL[0]
+_STOCK_LABEL = statutory.table_a_column_label(*sorted(statutory.STOCK_CELLS)[0])
+
+
+def _number(v):
+    """Sums of integral floats are shown as integers; amounts are rounded off float noise."""
+    v = round(v, 6)
+    return int(v) if float(v).is_integer() else v
+
+
+def _src(source: Source | None) -> tuple[str | None, str | None, str | None]:
+    return (source.file, source.sheet, source.cell) if source else (None, None, None)
+
+
+class _Tally:
+    """Adds values into table cells and keeps one lineage row per contribution."""
+
+    def __init__(self, tables: YearTables):
+        self.tables = tables
+        self.lineage: list[Lineage] = []
+
+    def add(self, tbl: str, key: tuple[str, str], value, unit: str, quarter: int,
+            source: Source | None) -> None:
+        cells = self.tables.table(tbl)
+        cells[key] = _number(cells[key] + (value or 0))
+        self.lineage.append(Lineage(self.tables.year, tbl, key[0], key[1], unit, quarter,
+                                    *_src(source), value))
+
+
+# --- Table A -----------------------------------------------------------------------------------
+
+def _latest_quarters(headers: list[Header]) -> dict[str, int]:
+    latest: dict[str, int] = {}
+    for h in headers:
+        latest[h.unit] = max(latest.get(h.unit, 0), h.quarter)
+    return latest
+
+
+def _table_a(tally: _Tally, facts: list[Fact], latest: dict[str, int]) -> None:
+    cells = frozenset(statutory.TABLE_A_CELLS)
+    for f in facts:
+        key = (f.key, f.dim)
+        if f.topic != "article20" or key not in cells:
+            continue
+        if key in statutory.STOCK_CELLS and f.quarter != latest.get(f.unit):
+            continue
+        tally.add("A", key, f.value, f.unit, f.quarter, f.source)
+
+
+def _missing_q4(cfg: Config, year: int, headers: list[Header],
+                latest: dict[str, int]) -> list[Finding]:
+    have_q4 = {h.unit for h in headers if h.quarter == 4}
+    out = []
+    for unit in cfg.units:
+        if unit in have_q4:
+            continue
+        q = latest.get(unit)
+        taken = f"取自第{q}季度报表" if q else "无从取得，按0计"
+        out.append(finding("CS001", unit=unit, year=year, who=unit, this_year=year, taken=taken,
+                           stock=_STOCK_LABEL))
+    return out
+
+
+# --- Registers ---------------------------------------------------------------------------------
+
+_FIELD_LABELS = {"received": "收到日期", "applicant_class": "申请人类型", "kind": "案件类型"}
+
+
+def _shown(field: str, value) -> str:
+    if field == "applicant_class":
+        return _CLASSES.get(value, str(value))
+    if field == "kind":
+        return _GROUPS.get(value, str(value))
+    return str(value)
+
+
+def _where_field(rec, field: str) -> tuple[str, str, str]:
+    file, sheet, cell = _src(rec.source)
+    cell = getattr(rec, "cells", {}).get(field, cell)
+    return file or "", sheet or "", cell or ""
+
+
+def collapse(rows: list, ident: str, fixed: tuple[str, ...], what: str
+             ) -> tuple[list, list[Finding]]:
+    """Rows of one register listed again quarter after quarter: the latest quarter's row wins.
+
+    Fields in `fixed` cannot change once registered: differing values are an error naming both
+    cells, and a value left blank in the latest row is taken from an earlier one.
+    """
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for rec in sorted(rows, key=lambda r: r.quarter):
+        groups[(rec.unit, getattr(rec, ident))].append(rec)
+    out, findings = [], []
+    for recs in groups.values():
+        latest = recs[-1]
+        for field in fixed:
+            known = [r for r in recs if getattr(r, field) is not None]
+            if not known:
+                continue
+            last = known[-1]
+            for r in known[:-1]:
+                if getattr(r, field) != getattr(last, field):
+                    fa, sa, ca = _where_field(r, field)
+                    fb, sb, cb = _where_field(last, field)
+                    findings.append(at_row(
+                        "CS002", last, what=what, ident=getattr(last, ident),
+                        field=_FIELD_LABELS[field], file_a=fa, sheet_a=sa, cell_a=ca,
+                        value_a=_shown(field, getattr(r, field)), file_b=fb, sheet_b=sb,
+                        cell_b=cb, value_b=_shown(field, getattr(last, field))))
+                    break
+            if getattr(latest, field) is None:
+                latest = replace(latest, **{field: getattr(last, field)})
+        out.append(latest)
+    return out, findings
+
+
+def _unusable(app: Application, year: int) -> str | None:
+    """Why an application cannot be placed in table B, or None."""
+    missing = [_FIELD_LABELS[field] for field, bad in (
+        ("received", app.received is None),
+        ("applicant_class", app.applicant_class not in _CLASSES)) if bad]
+    if missing:
+        return f"缺少{'、'.join(missing)}"
+    if app.received.year > year:
+        return f"的收到日期 {app.received} 晚于{year}年"
+    return None
+
+
+def _table_b(tally: _Tally, apps: list[Application], year: int
+             ) -> tuple[list[Application], list[Application], list[Finding]]:
+    """Count each application once on entry (new or carried in) and once on exit (a result or
+    carried out). Returns the applications closed this year, those carried in, and findings.
+    """
+    table = TABLE_HEADINGS["B"]
+    carried_out = statutory.TABLE_B_ROW["carried_out"].label
+    closed, carried_in, out = [], [], []
+    for app in apps:
+        problem = _unusable(app, year)
+        if problem:
+            out.append(at_row("CS003", app, ident=app.app_id, problem=problem, table=table))
+            continue
+        if app.answered is not None and app.answered.year < year:
+            out.append(at_row("CS005", app, ident=app.app_id, value=app.answered,
+                                this_year=year, table=table))
+            continue
+        outcome = app.outcome if app.outcome in _OUTCOMES else None
+        if (app.answered is None) != (outcome is None):
+            problem = ("已填答复日期，但未选或选错办理结果" if outcome is None
+                       else "已选办理结果，但未填答复日期")
+            out.append(at_row("CS004", app, ident=app.app_id, problem=problem,
+                                carried_out=carried_out, table=table))
+        is_closed = outcome is not None and app.answered is not None and app.answered.year == year
+        entry = "new" if app.received.year == year else "carried_in"
+        rows = (entry, outcome, "results_total") if is_closed else (entry, "carried_out")
+        for row in rows:
+            for col in (app.applicant_class, _TOTAL):
+                tally.add("B", (row, col), 1, app.unit, app.quarter, app.source)
+        if is_closed:
+            closed.append(app)
+        if entry == "carried_in":
+            carried_in.append(app)
+    return closed, carried_in, out
+
+
+def _table_c(tally: _Tally, cases: list[Case]) -> list[Finding]:
+    table = TABLE_HEADINGS["C"]
+    out = []
+    for case in cases:
+        if case.kind not in _GROUPS:
+            out.append(at_row("CS006", case, ident=case.case_id,
+                                choices="、".join(f"“{v}”" for v in _GROUPS.values()),
+                                table=table))
+            continue
+        result = case.result
+        if result not in _RESULTS:
+            result = "pending"
+            out.append(at_row("CS007", case, ident=case.case_id, pending=_RESULTS[result],
+                                table=table))
+        for col in (result, _TOTAL):
+            tally.add("C", (case.kind, col), 1, case.unit, case.quarter, case.source)
+    return out
+
+
+# --- Figures -----------------------------------------------------------------------------------
+
+def _figures(facts: list[Fact], closed: list[Application],
+             on_time: dict[tuple[str, str], bool | None]) -> dict[str, int | float | None]:
+    per_category: dict[str, float] = defaultdict(float)
+    sums: dict[str, float] = defaultdict(float)
+    for f in facts:
+        v = f.value or 0
+        if f.topic == "disclosure" and f.dim == "":
+            per_category[f.key] += v
+            sums["items_published"] += v
+        elif f.topic == "interpretation":
+            sums["interpretations"] += v
+        elif f.topic == "supervision" and f.key in SUPERVISION_KEYS:
+            sums[f.key] += v
+    figures = {k: _number(sums[k]) for k in ("items_published", "interpretations",
+                                               *SUPERVISION_KEYS)}
+    figures["categories_published"] = sum(1 for v in per_category.values() if v > 0)
+    figures["fee_charged_yuan"] = _number(sum(a.fee for a in closed))
+    flags = [on_time[(a.unit, a.app_id)] for a in closed]
+    known = None not in flags  # a count with an unknown member would be a wrong count
+    figures["answered_on_time"] = flags.count(True) if known else None
+    figures["answered_late"] = flags.count(False) if known else None
+    return figures
+
+
+def _carried_in_check(year: int, previous: YearTables, carried_in: list[Application]
+                      ) -> list[Finding]:
+    """Rule 6 at register level: list the applications counted as carried in, so the office
+    can see which one is missing or extra."""
+    expected = previous.b.get(("carried_out", _TOTAL)) or 0
+    if expected == len(carried_in):
+        return []
+    listed = "：" + "、".join(f"{a.app_id}（{a.unit}）" for a in carried_in) if carried_in else ""
+    return [finding("CS008", year=year, carried_out=statutory.TABLE_B_ROW["carried_out"].label,
+                    expected=_number(expected), found=len(carried_in), listed=listed)]
+
+
+# --- The year ----------------------------------------------------------------------------------
+
+def consolidate_year(cfg: Config, year: int, headers: list[Header], facts: list[Fact],
+                     applications: list[Application], cases: list[Case],
+                     previous: YearTables | None, *, as_of: date | None = None
+                     ) -> Consolidation:
+    """The year's tables from its records (records of other years are ignored).
+
+    `as_of` is the day open applications are judged on: 31 December, or today while the year
+    runs. `previous` (last year's tables) is used to name the applications behind a break of
+    rule 6; the review of the tables themselves (review.review_year) is the caller's, as for
+    every year.
+    """
+    as_of = as_of or min(date(year, 12, 31), date.today())
+    headers = [h for h in headers if h.year == year]
+    facts = [f for f in facts if f.year == year]
+    tables = empty_tables(year, "workbooks")
+    for tbl in ("A", "B", "C"):
+        cells = tables.table(tbl)
+        cells.update(dict.fromkeys(cells, 0))
+    tally = _Tally(tables)
+    findings: list[Finding] = []
+
+    latest = _latest_quarters(headers)
+    _table_a(tally, facts, latest)
+    if as_of >= date(year, 12, 31):
+        findings += _missing_q4(cfg, year, headers, latest)
+
+    apps, found = collapse([a for a in applications if a.year == year], "app_id",
+                           ("received", "applicant_class"), "申请")
+    findings += found
+    register, found = assess_register(apps, as_of)
+    findings += found
+    closed, carried_in, found = _table_b(tally, apps, year)
+    findings += found
+
+    case_rows, found = collapse([c for c in cases if c.year == year], "case_id", ("kind",),
+                                "案件")
+    findings += found
+    findings += _table_c(tally, case_rows)
+
+    tables.figures = _figures(facts, closed, {(a.unit, a.app_id): ok for a, _, ok in register})
+    if previous is not None:
+        findings += _carried_in_check(year, previous, carried_in)
+    return Consolidation(tables, tally.lineage, register, case_rows, findings)
+
+
+def submissions(cfg: Config, year: int, headers: list[Header],
+                findings: list[Finding]) -> list[Submission]:
+    """Each unit × quarter: submitted, missing, or errors (its file has an error finding).
+
+    A file rejected before its header was accepted (wrong name, duplicate, old template) still
+    counts as handed in with errors, placed by its canonical file name."""
+    with_errors = {f.file for f in findings if f.severity == "error" and f.file}
+    by_slot = {(h.unit, h.quarter): h for h in headers if h.year == year}
+    rejected = {}
+    for file in sorted(with_errors):
+        named = layout.parse_quarter_path(file)
+        if named and named[0] == year:
+            rejected.setdefault((named[2], named[1]), file)
+    out = []
+    for unit in cfg.units:
+        for q in QUARTERS:
+            h = by_slot.get((unit, q))
+            if h is None and (unit, q) in rejected:
+                out.append(Submission(year, unit, q, rejected[(unit, q)], "errors"))
+            elif h is None:
+                out.append(Submission(year, unit, q, None, "missing"))
+            else:
+                status = "errors" if h.file in with_errors else "submitted"
+                out.append(Submission(year, unit, q, h.file, status))
+    return out

@@ -1,0 +1,176 @@
+"""Answer deadlines for applications (条例 articles 30–33), counted in working days.
+
+Working days come from chinesecalendar, which knows the State Council's holiday schedule and its
+make-up working weekends (调休). It only knows the years it was released for: for any other year
+the count is refused (one finding per year), never guessed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import chinese_calendar
+
+from pipeline.findings import Finding, define, finding
+from pipeline.records import Application, Case
+
+LIMIT = 20           # working days to answer (article 33)
+EXTENDED_LIMIT = 40  # with the one extension the head of the disclosure office may grant
+CORRECTION_LIMIT = 7  # working days to send the one-time correction notice (article 30)
+NEAR = 5             # an open application with this many working days left or fewer is "near"
+
+define("DL001", "warning", "节假日日历不支持该年份",
+       "已安装的 chinesecalendar 不含 {calendar_year} 年的节假日安排，无法计算该年的工作日，"
+       "本年按时答复、逾期答复的统计暂缺，答复期限未核对。请升级 chinesecalendar "
+       "（pip install -U chinesecalendar）后重新运行。")
+define("DL002", "warning", "逾期答复",
+       "申请 {app_id} 用了 {used} 个工作日答复，超过 {limit} 个工作日的期限（截止日 {due}）。"
+       "逾期本身不影响表格勾稽，但年报须如实反映，故列为警告：请核对收到、补正、延期、"
+       "征求意见天数和答复日期；若无误，请在年报中说明逾期原因和整改措施。")
+define("DL003", "warning", "补正告知超过7个工作日",
+       "申请 {app_id} 于 {received} 收到，补正告知 {sent} 才发出，用了 {used} 个工作日，"
+       "超过 {limit} 个工作日的一次性告知期限。请核对两个日期；若无误，请在工作中改进。")
+define("DL004", "warning", "未办结申请已超期",
+       "申请 {app_id} 截至 {as_of} 尚未答复，已超过答复期限（截止日 {due}）。"
+       "请尽快答复，并在台账中填写答复日期和办理结果。")
+define("DL005", "note", "未办结申请临近期限",
+       "申请 {app_id} 截至 {as_of} 尚未答复，距答复期限（截止日 {due}）只剩 {left} 个工作日。"
+       "请抓紧办理。")
+define("DL006", "note", "日期先后矛盾，未核对期限",
+       "申请 {app_id} 的{later}（{later_date}）早于{earlier}（{earlier_date}），无法计算答复用时，"
+       "未核对答复期限。改正台账中的日期后重新运行。")
+
+
+class CalendarYearUnknown(Exception):
+    """chinesecalendar has no holiday schedule for `year`."""
+
+    def __init__(self, year: int):
+        super().__init__(year)
+        self.year = year
+
+
+@lru_cache(maxsize=4096)
+def is_workday(day: date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        raise CalendarYearUnknown(day.year) from None
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 if end is not after start).
+
+    The day of receipt does not count: an application received on a Friday and answered the
+    next Monday took 1 working day. Raises CalendarYearUnknown for a year the calendar lacks.
+    """
+    n = 0
+    day = start + timedelta(days=1)
+    while day <= end:
+        n += is_workday(day)
+        day += timedelta(days=1)
+    return n
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after `start` (start itself when n is 0)."""
+    day = start
+    while n > 0:
+        day += timedelta(days=1)
+        n -= is_workday(day)
+    return day
+
+
+def limit_for(app: Application) -> int:
+    return EXTENDED_LIMIT if app.extended else LIMIT
+
+
+def clock_start(app: Application) -> date | None:
+    """The clock restarts when the corrected application arrives."""
+    return app.correction_received or app.received
+
+
+def deadline_for(app: Application) -> date:
+    """Last day to answer: the limit plus the consultation days, counted from the clock start.
+
+    consult_days are working days spent waiting for a third party or another organ; they do not
+    count against the limit, so they push the deadline back by as many working days.
+    """
+    start = clock_start(app)
+    if start is None:
+        raise ValueError(f"application {app.app_id} has no date of receipt")
+    return add_working_days(start, limit_for(app) + app.consult_days)
+
+
+def at_row(rule_id: str, rec: Application | Case, **fields) -> Finding:
+    """A finding placed at a register row (an application or a case)."""
+    src = rec.source
+    return finding(rule_id, unit=rec.unit, file=src.file if src else None,
+                   sheet=src.sheet if src else None, cell=src.cell if src else None,
+                   year=rec.year, **fields)
+
+
+def _at(rule_id: str, app: Application, **fields) -> Finding:
+    return at_row(rule_id, app, app_id=app.app_id, **fields)
+
+
+def _date_order_problems(app: Application) -> list[Finding]:
+    pairs = (("收到日期", app.received, "补正告知日期", app.correction_sent),
+             ("补正告知日期", app.correction_sent, "补正材料收到日期", app.correction_received),
+             ("收到日期", app.received, "补正材料收到日期", app.correction_received),
+             ("收到日期", app.received, "答复日期", app.answered),
+             ("补正材料收到日期", app.correction_received, "答复日期", app.answered))
+    return [_at("DL006", app, earlier=e, earlier_date=ed, later=lt, later_date=ld)
+            for e, ed, lt, ld in pairs if ed is not None and ld is not None and ld < ed]
+
+
+def assess(app: Application, as_of: date) -> tuple[int | None, bool | None, list[Finding]]:
+    """(working days used, answered on time, findings) of one application as of `as_of`.
+
+    Working days and on-time are None while the application is open, when its dates cannot be
+    counted, or when the calendar lacks a year. An application waiting for the applicant's
+    correction has its clock stopped at the correction notice.
+    """
+    if app.received is None:  # the register row is incomplete; ingestion reports it
+        return None, None, []
+    problems = _date_order_problems(app)
+    if problems:
+        return None, None, problems
+    out: list[Finding] = []
+    try:
+        if app.correction_sent is not None:
+            used = working_days_between(app.received, app.correction_sent)
+            if used > CORRECTION_LIMIT:
+                out.append(_at("DL003", app, received=app.received, sent=app.correction_sent,
+                               used=used, limit=CORRECTION_LIMIT))
+        waiting = app.correction_sent is not None and app.correction_received is None
+        limit = limit_for(app)
+        if app.answered is not None:
+            end = app.correction_sent if waiting else app.answered
+            used = max(0, working_days_between(clock_start(app), end) - app.consult_days)
+            on_time = used <= limit
+            if not on_time:
+                out.append(_at("DL002", app, used=used, limit=limit, due=deadline_for(app)))
+            return used, on_time, out
+        if not waiting:
+            due = deadline_for(app)
+            if as_of > due:
+                out.append(_at("DL004", app, as_of=as_of, due=due))
+            else:
+                left = working_days_between(as_of, due)
+                if left <= NEAR:
+                    out.append(_at("DL005", app, as_of=as_of, due=due, left=left))
+        return None, None, out
+    except CalendarYearUnknown as exc:
+        return None, None, [finding("DL001", year=app.year, calendar_year=exc.year)]
+
+
+def assess_register(apps: list[Application], as_of: date
+                    ) -> tuple[list[tuple[Application, int | None, bool | None]], list[Finding]]:
+    """Assess every application; a year the calendar lacks gives one finding, not one per row."""
+    rows, out = [], []
+    for app in apps:
+        used, on_time, found = assess(app, as_of)
+        rows.append((app, used, on_time))
+        out.extend(f for f in found if f.rule != "DL001" or f not in out)
+    return rows, out

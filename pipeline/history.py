@@ -1,0 +1,407 @@
+"""The published-tables workbook: a year's three tables and headline figures, laid out like the
+report.
+
+Prior years exist only as published reports, so the office types them once into this workbook;
+the consolidated result of a workbook year is written in the very same layout. One writer and one
+reader serve both. The reader finds every number by its official labels, never by position, so a
+sheet with inserted rows or moved blocks still reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineError, CalamineWorkbook
+
+from pipeline import statutory
+from pipeline.atomic import atomic_path
+from pipeline.findings import Finding, define, finding
+from pipeline.findings_report import put_cell
+from pipeline.model import FIGURES, HISTORY_FIGURES, YearTables, empty_tables
+from pipeline.store import Lineage
+
+SHEETS: dict[str, str] = {"A": "主动公开", "B": "依申请公开", "C": "复议诉讼"}
+FIGURES_SHEET = "主要数据"
+LINEAGE_SHEET = "数据来源"
+FIGURE_LABEL_HEADER = "项目"
+FIGURE_VALUE_HEADER = "数值"
+LINEAGE_HEADERS = ("表", "行", "列", "汇总值", "单位", "季度", "文件", "工作表", "单元格", "原值")
+TABLE_HEADINGS: dict[str, str] = {
+    "A": statutory.PART_HEADINGS["proactive"],
+    "B": statutory.PART_HEADINGS["applications"],
+    "C": statutory.PART_HEADINGS["appeals"],
+}
+_TABLE_CELLS = {"A": statutory.TABLE_A_CELLS, "B": statutory.TABLE_B_CELLS,
+                "C": statutory.TABLE_C_CELLS}
+_B_COLUMN_LABELS = dict(statutory.TABLE_B_COLUMNS)
+_C_GROUP_LABELS = dict(statutory.TABLE_C_GROUPS)
+_C_COLUMN_LABELS = dict(statutory.TABLE_C_COLUMNS)
+_EMPTY_MARKS = ("/", "／", "无")
+
+define("HI001", "error", "已公开报表无法打开",
+       "无法打开已公开报表：{reason}。请确认文件存在，并用 Excel 或 WPS 另存为 .xlsx 格式。")
+define("HI002", "error", "已公开报表缺少工作表",
+       "已公开报表中找不到工作表“{name}”，该表的数字无法读取。请不要改动工作表名称；"
+       "可用 xxgk init --history 生成空白表格对照。")
+define("HI003", "error", "已公开报表缺少标签",
+       "工作表中找不到{what}“{label}”，相关数字无法读取。请不要改动表中的文字标签，"
+       "按空白表格恢复原文后重新运行。")
+define("HI004", "warning", "已公开报表单元格未填数字",
+       "{where}{state}，按未填写处理，不当作0。数字为0时请填0。")
+define("HI005", "error", "已公开报表单元格不是数字",
+       "{where}应为数字，实为“{text}”。请改为数字（为0时填0）。")
+define("HI006", "warning", "已公开报表整张表未填写",
+       "“{heading}”表的数字全部未填写，均按未填写处理。请按已公开的年度报告逐格填写（没有的填0）。")
+
+
+# --- Labels ------------------------------------------------------------------------------------
+
+def cell_labels(table: str, row: str, col: str) -> tuple[str, str]:
+    """The official row and column labels of one cell of table A, B or C. A numbered outcome of
+    table B is prefixed with its group (statutory.outcome_choice): "1." alone is ambiguous."""
+    if table == "A":
+        return statutory.TABLE_A_ROW_LABELS[row], statutory.table_a_column_label(row, col)
+    if table == "B":
+        return statutory.outcome_choice(row), _B_COLUMN_LABELS[col]
+    return _C_GROUP_LABELS[row], _C_COLUMN_LABELS[col]
+
+
+def where(table: str, row: str, col: str) -> str:
+    """A cell described by its labels, in Chinese (for messages)."""
+    row_label, col_label = cell_labels(table, row, col)
+    if table == "C":
+        return f"“{TABLE_HEADINGS[table]}”表“{row_label}”下“{col_label}”"
+    return f"“{TABLE_HEADINGS[table]}”表“{row_label}”行“{col_label}”列"
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="center")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _label(ws, row: int, col: int, text: str, *, to_row: int | None = None,
+           to_col: int | None = None, center: bool = False, bold: bool = False) -> None:
+    cell = put_cell(ws, row, col, text)
+    cell.alignment = _CENTER if center else _WRAP
+    cell.border = _BORDER
+    if bold:
+        cell.font = Font(bold=True)
+    if (to_row or row) != row or (to_col or col) != col:
+        ws.merge_cells(start_row=row, start_column=col, end_row=to_row or row,
+                       end_column=to_col or col)
+        for r in range(row, (to_row or row) + 1):
+            for c in range(col, (to_col or col) + 1):
+                ws.cell(r, c).border = _BORDER
+
+
+def _number(ws, row: int, col: int, value) -> None:
+    cell = ws.cell(row, col, value)
+    cell.border = _BORDER
+    cell.alignment = _CENTER
+
+
+def _heading(ws, title: str, heading: str, width: int) -> None:
+    _label(ws, 1, 1, title, to_col=width, center=True, bold=True)
+    _label(ws, 2, 1, heading, to_col=width, bold=True)
+
+
+def _widths(ws, widths: dict[str, float]) -> None:
+    """Column widths, and print the sheet on one page wide."""
+    for letter, w in widths.items():
+        ws.column_dimensions[letter].width = w
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if len(widths) > 4:
+        ws.page_setup.orientation = "landscape"
+
+
+def _write_a(ws, tables: YearTables, title: str, blank: bool) -> None:
+    _heading(ws, title, TABLE_HEADINGS["A"], 4)
+    r = 3
+    for block in statutory.TABLE_A_BLOCKS:
+        _label(ws, r, 1, block.header, to_col=4, center=True, bold=True)
+        _label(ws, r + 1, 1, statutory.INFO_CONTENT, center=True)
+        for j, (_, col_label) in enumerate(block.columns, start=2):
+            _label(ws, r + 1, j, col_label, center=True)
+        r += 2
+        for row_key, row_label in block.rows:
+            _label(ws, r, 1, row_label, center=True)
+            for j, (col_key, _) in enumerate(block.columns, start=2):
+                _number(ws, r, j, None if blank else tables.a.get((row_key, col_key)))
+            r += 1
+    _widths(ws, {"A": 26, "B": 26, "C": 26, "D": 26})
+
+
+_B_FIRST_VALUE_COL = 4  # columns A–C hold the three levels of row labels
+
+
+def _write_b(ws, tables: YearTables, title: str, blank: bool) -> None:
+    last_col = _B_FIRST_VALUE_COL + len(statutory.TABLE_B_COLUMNS) - 1
+    _heading(ws, title, TABLE_HEADINGS["B"], last_col)
+    _label(ws, 3, 1, statutory.TABLE_B_CORNER, to_row=5, to_col=3, center=True)
+    _label(ws, 3, 4, statutory.APPLICANT_HEADER, to_col=last_col, center=True)
+    legal = statutory.LEGAL_PERSON_COLUMNS
+    _label(ws, 4, 4, statutory.NATURAL_PERSON[1], to_row=5, center=True)
+    _label(ws, 4, 5, statutory.LEGAL_PERSON_GROUP, to_col=4 + len(legal), center=True)
+    for j, (_, col_label) in enumerate(legal, start=5):
+        _label(ws, 5, j, col_label, center=True)
+    _label(ws, 4, last_col, statutory.TOTAL[1], to_row=5, center=True)
+    rows = {key: 6 + i for i, key in enumerate(statutory.TABLE_B_NUMERIC_ROWS)}
+    for row in statutory.TABLE_B_ROWS:
+        if row.group:
+            children = row.children or tuple(
+                r.key for r in statutory.TABLE_B_ROWS if r.parent == row.key)
+            first, last = rows[children[0]], rows[children[-1]]
+            _label(ws, first, 1 + row.level, row.label, to_row=last, center=True)
+            continue
+        r = rows[row.key]
+        _label(ws, r, 1 + row.level, row.label, to_col=3)
+        if len(row.label) > 24:  # the two long （六） items wrap onto a second line
+            ws.row_dimensions[r].height = 30
+        for j, (col_key, _) in enumerate(statutory.TABLE_B_COLUMNS, start=_B_FIRST_VALUE_COL):
+            _number(ws, r, j, None if blank else tables.b.get((row.key, col_key)))
+    _widths(ws, {"A": 16, "B": 16, "C": 48} | {
+        get_column_letter(j): 11 for j in range(_B_FIRST_VALUE_COL, last_col + 1)})
+
+
+def _write_c(ws, tables: YearTables, title: str, blank: bool) -> None:
+    n = len(statutory.TABLE_C_COLUMNS)
+    last_col = n * len(statutory.TABLE_C_GROUPS)
+    _heading(ws, title, TABLE_HEADINGS["C"], last_col)
+    _label(ws, 3, 1, statutory.REVIEW[1], to_row=4, to_col=n, center=True)
+    _label(ws, 3, n + 1, statutory.LITIGATION, to_col=last_col, center=True)
+    for i, (group, group_label) in enumerate(statutory.TABLE_C_GROUPS):
+        first = 1 + i * n
+        if group != statutory.REVIEW[0]:
+            _label(ws, 4, first, group_label, to_col=first + n - 1, center=True)
+        for j, (col_key, col_label) in enumerate(statutory.TABLE_C_COLUMNS, start=first):
+            _label(ws, 5, j, col_label, center=True)
+            _number(ws, 6, j, None if blank else tables.c.get((group, col_key)))
+    _widths(ws, {get_column_letter(j): 11 for j in range(1, last_col + 1)})
+
+
+def _write_figures(ws, tables: YearTables, title: str, blank: bool) -> None:
+    _heading(ws, title, FIGURES_SHEET, 2)
+    _label(ws, 3, 1, FIGURE_LABEL_HEADER, center=True, bold=True)
+    _label(ws, 3, 2, FIGURE_VALUE_HEADER, center=True, bold=True)
+    keys = [k for k in FIGURES if k in HISTORY_FIGURES or (not blank and k in tables.figures)]
+    for r, key in enumerate(keys, start=4):
+        _label(ws, r, 1, FIGURES[key])
+        _number(ws, r, 2, None if blank else tables.figures.get(key))
+    _widths(ws, {"A": 30, "B": 14})
+
+
+def _write_lineage(ws, tables: YearTables, lineage: list[Lineage]) -> None:
+    """One row per contribution to a table cell; a cell nothing contributed to gets one row."""
+    for j, text in enumerate(LINEAGE_HEADERS, start=1):
+        _label(ws, 1, j, text, center=True, bold=True)
+    by_cell: dict[tuple[str, str, str], list[Lineage]] = defaultdict(list)
+    for x in lineage:
+        by_cell[(x.tbl, x.row_key, x.col_key)].append(x)
+    r = 2
+    for tbl, keys in _TABLE_CELLS.items():
+        for row_key, col_key in keys:
+            row_label, col_label = cell_labels(tbl, row_key, col_key)
+            for x in by_cell.get((tbl, row_key, col_key)) or [None]:
+                values = (SHEETS[tbl], row_label, col_label, tables.table(tbl).get((row_key, col_key)),
+                          *((x.unit, x.quarter, x.file, x.sheet, x.cell, x.value) if x else ()))
+                for j, v in enumerate(values, start=1):
+                    put_cell(ws, r, j, v)
+                r += 1
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(LINEAGE_HEADERS))}{r - 1}"
+    _widths(ws, {"A": 10, "B": 40, "C": 16, "D": 8, "E": 10, "F": 6, "G": 40, "H": 14,
+                 "I": 8, "J": 8})
+
+
+def write_published(path: str | Path, tables: YearTables, *, title: str,
+                    lineage: list[Lineage] | None = None, blank: bool = False) -> None:
+    """Write the tables (or, with blank=True, an empty form to type a published report into)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEETS["A"]
+    _write_a(ws, tables, title, blank)
+    _write_b(wb.create_sheet(SHEETS["B"]), tables, title, blank)
+    _write_c(wb.create_sheet(SHEETS["C"]), tables, title, blank)
+    _write_figures(wb.create_sheet(FIGURES_SHEET), tables, title, blank)
+    if lineage is not None:
+        _write_lineage(wb.create_sheet(LINEAGE_SHEET), tables, lineage)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+_HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ":": "：", ",": "，", "．": "."})
+_SPACES = re.compile(r"\s+")
+
+
+def _norm(v) -> str | None:
+    """Label text as compared: no spaces, full-width brackets and colons."""
+    if not isinstance(v, str):
+        return None
+    return _SPACES.sub("", v).translate(_HALF_TO_FULL)
+
+
+class _Sheet:
+    """A sheet's cells as a grid from A1, with label search and located findings."""
+
+    def __init__(self, grid: list[list], name: str, file: str, year: int,
+                 findings: list[Finding]):
+        self.grid, self.name, self.file, self.year = grid, name, file, year
+        self.findings = findings
+        self.labels: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for r, row in enumerate(grid):
+            for c, v in enumerate(row):
+                text = _norm(v)
+                if text:
+                    self.labels[text].append((r, c))
+
+    def find(self, label: str, *, what: str, after_row: int = -1, min_col: int = 0,
+             row: int | None = None) -> tuple[int, int] | None:
+        """First cell (row-major) whose text is `label`; a finding when there is none."""
+        for r, c in self.labels.get(_norm(label), ()):
+            if r > after_row and c >= min_col and (row is None or r == row):
+                return r, c
+        self.add("HI003", what=what, label=label)
+        return None
+
+    def add(self, rule: str, r: int | None = None, c: int | None = None, **fields) -> None:
+        cell = f"{get_column_letter(c + 1)}{r + 1}" if r is not None else None
+        self.findings.append(finding(rule, file=self.file, sheet=self.name, cell=cell,
+                                     year=self.year, **fields))
+
+    def value(self, r: int, c: int, place: str):
+        """The number at (r, c); blank, "/" and "无" give None and a finding, as does text."""
+        v = self.grid[r][c] if r < len(self.grid) and c < len(self.grid[r]) else ""
+        if isinstance(v, bool) or isinstance(v, date | datetime | time | timedelta):
+            self.add("HI005", r, c, where=place, text=v)
+            return None
+        if isinstance(v, int | float):
+            return int(v) if float(v).is_integer() else v
+        text = str(v).strip()
+        if not text:
+            self.add("HI004", r, c, where=place, state="为空")
+        elif text in _EMPTY_MARKS:
+            self.add("HI004", r, c, where=place, state=f"填的是“{text}”")
+        else:
+            self.add("HI005", r, c, where=place, text=text)
+        return None
+
+
+def _positions_a(s: _Sheet) -> dict[tuple[str, str], tuple[int, int]]:
+    out = {}
+    for block in statutory.TABLE_A_BLOCKS:
+        head = s.find(block.header, what="栏目")
+        if head is None:
+            continue
+        info = s.find(statutory.INFO_CONTENT, what=f"{block.header}的表头", after_row=head[0])
+        if info is None:
+            continue
+        cols = {k: s.find(label, what=f"{block.header}的列", row=info[0], min_col=info[1] + 1)
+                for k, label in block.columns}
+        rows = {k: s.find(label, what="行", after_row=info[0]) for k, label in block.rows}
+        out.update({(rk, ck): (rows[rk][0], cols[ck][1]) for rk in rows for ck in cols
+                    if rows[rk] and cols[ck]})
+    return out
+
+
+def _positions_b(s: _Sheet) -> dict[tuple[str, str], tuple[int, int]]:
+    rows = {k: s.find(statutory.TABLE_B_ROW[k].label, what="行")
+            for k in statutory.TABLE_B_NUMERIC_ROWS}
+    cols = {k: s.find(label, what="列") for k, label in statutory.TABLE_B_COLUMNS}
+    return {(rk, ck): (rows[rk][0], cols[ck][1]) for rk in rows for ck in cols
+            if rows[rk] and cols[ck]}
+
+
+def _positions_c(s: _Sheet) -> dict[tuple[str, str], tuple[int, int]]:
+    out = {}
+    for group, group_label in statutory.TABLE_C_GROUPS:
+        head = s.find(group_label, what="栏目")
+        if head is None:
+            continue
+        first_key, first_label = statutory.TABLE_C_COLUMNS[0]
+        start = s.find(first_label, what=f"{group_label}的列", after_row=head[0], min_col=head[1])
+        if start is None:
+            continue
+        cols = {first_key: start[1]}
+        for key, label in statutory.TABLE_C_COLUMNS[1:]:
+            found = s.find(label, what=f"{group_label}的列", row=start[0], min_col=start[1])
+            if found:
+                cols[key] = found[1]
+        value_row = next((r for r in range(start[0] + 1, len(s.grid))
+                          if any(_filled(s.grid[r], c) for c in cols.values())), start[0] + 1)
+        out.update({(group, k): (value_row, c) for k, c in cols.items()})
+    return out
+
+
+def _filled(row: list, c: int) -> bool:
+    return c < len(row) and not (isinstance(row[c], str) and not row[c].strip())
+
+
+def _read_figures(s: _Sheet) -> dict[str, int | float | None]:
+    header = s.find(FIGURE_VALUE_HEADER, what="表头")
+    if header is None:
+        return {}
+    out = {}
+    for key, label in FIGURES.items():
+        hits = [rc for rc in s.labels.get(_norm(label), ()) if rc[0] > header[0]]
+        if not hits and key in HISTORY_FIGURES:
+            s.add("HI003", what="项目", label=label)
+        if hits:
+            out[key] = s.value(hits[0][0], header[1], f"{FIGURES_SHEET}“{label}”")
+    return out
+
+
+_LOCATORS = {"A": _positions_a, "B": _positions_b, "C": _positions_c}
+
+
+def read_published(path: str | Path, year: int, *, file: str | None = None
+                   ) -> tuple[YearTables, list[Finding]]:
+    """Read a published-tables (or consolidated) workbook. `file` names it in findings
+    (default: the file name). Cells that cannot be read stay None, each with a finding."""
+    path = Path(path)
+    file = file or path.name
+    tables = empty_tables(year, "published")
+    findings: list[Finding] = []
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except (OSError, CalamineError) as exc:
+        reason = "文件不存在" if not path.is_file() else f"{type(exc).__name__}: {exc}"
+        return tables, [finding("HI001", file=file, year=year, reason=reason)]
+    names = set(wb.sheet_names)
+
+    def sheet(name: str) -> _Sheet | None:
+        if name not in names:
+            findings.append(finding("HI002", file=file, year=year, name=name))
+            return None
+        grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return _Sheet(grid, name, file, year, findings)
+
+    for tbl, locate in _LOCATORS.items():
+        s = sheet(SHEETS[tbl])
+        if s is None:
+            continue
+        cells = tables.table(tbl)
+        start = len(findings)
+        for key, (r, c) in locate(s).items():
+            cells[key] = s.value(r, c, where(tbl, *key))
+        blanks = [f for f in findings[start:] if f.rule == "HI004"]
+        if len(blanks) == len(cells):  # an untouched form: one finding, not one per cell
+            findings[start:] = [f for f in findings[start:] if f.rule != "HI004"]
+            findings.append(finding("HI006", file=file, sheet=s.name, year=year,
+                                    heading=TABLE_HEADINGS[tbl]))
+    s = sheet(FIGURES_SHEET)
+    if s is not None:
+        tables.figures = _read_figures(s)
+    return tables, findings

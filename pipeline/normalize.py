@@ -1,0 +1,215 @@
+"""What part-time staff really type into a workbook, turned into clean values.
+
+Each parser is pure and returns a `Parsed`: a clean value, or "not filled" (blank, 无, /, -),
+or an error whose text (Chinese) says what to type instead. Ingestion turns these into
+findings; nothing here knows about files or cells.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from openpyxl.utils.datetime import from_excel
+
+from pipeline import statutory
+
+# Typed for "nothing here": blank, 无, and dashes or slashes in half- and full-width forms.
+NOT_FILLED_MARKS = frozenset({"无", "/", "-", "／", "－", "—", "——", "―", "–", "−", "\\", "＼"})
+
+_SPACES = " \t\r\n\u3000\u00a0"
+_NUMBER = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?")
+_SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31 in Excel's 1900 date system
+_SHOWN = 20  # characters of a bad value quoted back in a message
+
+HINT_COUNT = "请只填写阿拉伯数字（0或正整数），如 12；不要加“约”“条”“余”等文字，没有请填0。"
+HINT_AMOUNT = "请只填写不小于0的数字，可带小数，如 1.5；不要加“元”“万元”等文字，没有请填0。"
+HINT_DATE = "请按 2023-05-06 的格式填写日期。"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed cell: `value` when usable, `blank` when not filled, `error` (Chinese) when wrong."""
+
+    value: object = None
+    blank: bool = False
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.blank
+
+
+BLANK = Parsed(blank=True)
+
+
+def _error(message: str) -> Parsed:
+    return Parsed(error=message)
+
+
+def shown(raw) -> str:
+    """A bad value as quoted back to the user (shortened, so a message never carries a whole
+    text cell)."""
+    text = clean_text(raw)
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
+def clean_text(raw) -> str:
+    """The cell as text without surrounding spaces (half-width, full-width and no-break)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip(_SPACES)
+
+
+def is_not_filled(raw) -> bool:
+    """Blank, or a mark people use for "nothing" (无, /, -, and their full-width forms)."""
+    text = clean_text(raw)
+    return text == "" or text in NOT_FILLED_MARKS
+
+
+def _half_width(text: str) -> str:
+    """Full-width digits, signs, periods and brackets to half-width (NFKC), so ０-９ read as 0-9."""
+    return unicodedata.normalize("NFKC", text).replace("−", "-")
+
+
+def _number(raw) -> float | int | Parsed:
+    """A number from a numeric cell or from digits stored as text; otherwise a Parsed."""
+    if isinstance(raw, bool):
+        return _error(f"“{shown(raw)}”不是数字。")
+    if isinstance(raw, int | float):
+        return raw
+    if isinstance(raw, date | datetime):
+        return _error("这里应填数字，但单元格是日期格式。请把单元格格式改为“常规”后重新填写。")
+    if is_not_filled(raw):
+        return BLANK
+    text = _half_width(clean_text(raw))
+    if not _NUMBER.fullmatch(text):
+        return _error(f"“{shown(raw)}”不是数字。")
+    return float(text.replace(",", ""))
+
+
+def parse_count(raw) -> Parsed:
+    """A count: a whole number >= 0 ("3", " 3 ", "３", 3.0); blank/无/-// mean not filled."""
+    value = _number(raw)
+    if isinstance(value, Parsed):
+        return value if value.blank else _error(f"{value.error}{HINT_COUNT}")
+    if value < 0:
+        return _error(f"“{shown(raw)}”是负数。{HINT_COUNT}")
+    if value != int(value):
+        return _error(f"“{shown(raw)}”不是整数，件数、次数只能是整数。{HINT_COUNT}")
+    return Parsed(int(value))
+
+
+def parse_amount(raw) -> Parsed:
+    """An amount (decimals allowed) >= 0; blank/无/-// mean not filled."""
+    value = _number(raw)
+    if isinstance(value, Parsed):
+        return value if value.blank else _error(f"{value.error}{HINT_AMOUNT}")
+    if value < 0:
+        return _error(f"“{shown(raw)}”是负数。{HINT_AMOUNT}")
+    return Parsed(float(value))
+
+
+def _from_serial(serial: float) -> Parsed:
+    if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
+        return _error(f"“{shown(serial)}”不是有效日期。{HINT_DATE}")
+    return Parsed(from_excel(serial).date())
+
+
+def parse_date(raw) -> Parsed:
+    """A date from a date cell, an Excel serial number, or text such as 2023-05-06, 2023/5/6,
+    2023.5.6 or 2023年5月6日 (full-width digits allowed). Blank means not filled."""
+    if isinstance(raw, datetime):
+        return Parsed(raw.date())
+    if isinstance(raw, date):
+        return Parsed(raw)
+    if isinstance(raw, bool):
+        return _error(f"“{shown(raw)}”不是日期。{HINT_DATE}")
+    if isinstance(raw, int | float):
+        return _from_serial(raw)
+    if is_not_filled(raw):
+        return BLANK
+    text = _half_width(clean_text(raw))
+    if text.isdigit():
+        return _from_serial(int(text))
+    m = _DATE.fullmatch(text)
+    if not m:
+        return _error(f"“{shown(raw)}”不是日期。{HINT_DATE}")
+    y, mo, d = (int(g) for g in m.group(1, 2, 3))
+    try:
+        return Parsed(date(y, mo, d))
+    except ValueError:
+        return _error(f"“{shown(raw)}”这一天不存在，请核对年、月、日。{HINT_DATE}")
+
+
+def parse_text(raw) -> Parsed:
+    """Free text such as an ID or a unit name; a number typed into it reads as its digits."""
+    if is_not_filled(raw):
+        return BLANK
+    return Parsed(clean_text(raw))
+
+
+def _key(text: str) -> str:
+    """Comparison form of a label: no spaces, half-width brackets and punctuation."""
+    return re.sub(r"\s+", "", _half_width(text))
+
+
+def parse_choice(raw, items: tuple[tuple[str, str], ...]) -> Parsed:
+    """One of a closed list of (key, text); the typed text must match one text, ignoring spaces
+    and half-width versus full-width brackets. The value is the key."""
+    if is_not_filled(raw):
+        return BLANK
+    wanted = _key(clean_text(raw))
+    for key, text in items:
+        if _key(text) == wanted:
+            return Parsed(key)
+    return _error(f"“{shown(raw)}”不是可选项。请从下拉列表中选择：{'、'.join(t for _, t in items)}。")
+
+
+_NUMBERING = re.compile(r"^(（[一二三四五六七八九十]+）|\d+\.)")
+_REMARK = re.compile(r"（[^（）]*）$")
+
+
+def _outcome_aliases() -> dict[str, frozenset[str]]:
+    """Every way of naming an outcome people use → the outcome keys it could mean.
+
+    The dropdown text, the row label, the label without its number, the label without a
+    trailing remark (部分公开), and a group label (which means any of its items)."""
+    aliases: dict[str, set[str]] = {}
+
+    def add(text: str, keys) -> None:
+        for form in {text, _NUMBERING.sub("", text)}:
+            for variant in {form, _REMARK.sub("", form)}:
+                if variant:
+                    aliases.setdefault(_key(variant), set()).update(keys)
+
+    for row in statutory.OUTCOME_ROWS:
+        add(statutory.outcome_choice(row.key), {row.key})
+        add(row.label, {row.key})
+    for row in statutory.TABLE_B_ROWS:
+        if row.group and row.parent == "results":
+            add(row.label, set(row.children))
+    return {k: frozenset(v) for k, v in aliases.items()}
+
+
+_OUTCOME_ALIASES = _outcome_aliases()
+
+
+def parse_outcome(raw) -> Parsed:
+    """An application's outcome: the dropdown text, or an item label with or without its
+    number when it names exactly one outcome. The value is the outcome row key."""
+    if is_not_filled(raw):
+        return BLANK
+    keys = _OUTCOME_ALIASES.get(_key(clean_text(raw)), frozenset())
+    if len(keys) == 1:
+        return Parsed(next(iter(keys)))
+    if keys:
+        options = "、".join(statutory.outcome_choice(r.key) for r in statutory.OUTCOME_ROWS
+                           if r.key in keys)
+        return _error(f"“{shown(raw)}”包含多种办理结果，不能确定是哪一种。请从下拉列表中选择具体一项：{options}。")
+    return _error(f"“{shown(raw)}”不是规定的办理结果。请从下拉列表中选择，如“{statutory.OUTCOME_CHOICES[0]}”。")

@@ -1,0 +1,180 @@
+"""Offline pages and the dashboard notebook, executed for real with papermill (kernel python3)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+import nbformat
+import plotly.graph_objects as go
+import pytest
+from plotly.offline import get_plotlyjs
+
+from pipeline import dashboards
+from pipeline.notebooks import NotebookError, declared_parameters, notebook_path, run_notebook
+
+UNITS = ("街道本级", "青松社区", "明德社区", "和顺社区", "康宁社区", "兴业社区", "友谊社区")
+
+
+class _Refs(HTMLParser):
+    """Every element's src/href and every <link>/<script src>: what a browser would fetch."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+        self.tags: list[str] = []
+        self.html_lang = None
+        self.charset = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        if tag == "meta" and "charset" in a:
+            self.charset = a["charset"]
+        for name in ("src", "href", "data", "srcset", "action", "poster"):
+            if a.get(name) is not None:
+                self.refs.append((tag, name, a[name]))
+
+
+def _parse(text: str) -> _Refs:
+    p = _Refs()
+    p.feed(text)
+    return p
+
+
+def assert_offline(text: str) -> None:
+    """Nothing on the page may reach the network: no absolute URL in any attribute, import or
+    CSS url(); outside plotly.js (whose source mentions map-tile URLs it never uses for these
+    charts) no http at all."""
+    refs = _parse(text).refs
+    assert not [r for r in refs if re.match(r"\s*(https?:)?//", r[2], re.I)], refs
+    assert not [r for r in refs if r[0] in ("script", "link", "img", "iframe")], refs
+    bundle = get_plotlyjs()
+    assert text.count(bundle) == 1
+    rest = text.replace(bundle, "")
+    assert not re.search(r"https?://", rest, re.I)
+    assert not re.search(r"@import|url\(|\bimport\s*\(|\bimport\s+[\w{*]", rest)
+    assert "mathjax" not in rest.lower()
+
+
+def _figs():
+    return [go.Figure(go.Bar(x=["甲"], y=[1])), go.Figure(go.Bar(x=["乙"], y=[2]))]
+
+
+def test_write_page_is_self_contained(tmp_path):
+    nav = dashboards.nav_links(["青松社区", "明德社区"], "青松社区")
+    path = dashboards.write_page(_figs(), tmp_path / "p.html", "测试看板", "副标题",
+                                 nav=nav, generated=date(2024, 1, 10))
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")
+    page = _parse(text)
+    assert page.html_lang == "zh-CN" and page.charset.lower() == "utf-8"
+    assert text.count("Plotly.newPlot(") == 2
+    assert page.tags.count("script") == 3  # plotly.js once, then one per figure
+    assert_offline(text)
+    assert "<title>测试看板</title>" in text and "生成日期：2024年1月10日" in text
+    assert "@page { size: A4; margin: 10mm; }" in text
+    assert "break-inside: avoid" in text and "page-break-inside: avoid" in text
+    hrefs = [r[2] for r in page.refs if r[1] == "href"]
+    assert [unquote(h) for h in hrefs] == ["index.html", "青松社区.html", "明德社区.html"]
+    assert "aria-current=page>青松社区</a>" in text
+    assert not list(tmp_path.glob(".*"))  # written through a temp file, nothing left behind
+
+
+def test_write_pages_refuses_unit_with_all_units(seed_store, tmp_path):
+    data = dashboards.load_data(seed_store, 2023)
+    with pytest.raises(ValueError, match="不能同时使用"):
+        dashboards.write_pages(data, tmp_path, unit="青松社区", all_units=True)
+    assert list(tmp_path.iterdir()) == [seed_store]
+
+
+def test_notebook_is_committed_clean_with_declared_parameters():
+    nb = nbformat.read(notebook_path("dashboard.ipynb"), as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert code[0].metadata.tags == ["parameters"]
+    params = {k: v["default"] for k, v in declared_parameters(notebook_path("dashboard.ipynb")).items()}
+    assert params == {"year": "2023", "years_back": "2", "unit": '""', "all_units": "False",
+                      "units": "[]", "store_path": '"../outputs/xxgk.sqlite"',
+                      "output_dir": '"../outputs/2023/dashboards"', "config_path": '""'}
+    # Markdown in Chinese explains the charts.
+    md = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "按内容类别" in md and "据已公开报表" in md
+
+
+def test_unknown_parameter_is_refused_before_a_kernel_starts(tmp_path):
+    out = tmp_path / "nb" / "dashboard.ipynb"
+    with pytest.raises(NotebookError, match="没有声明参数：yaer"):
+        run_notebook(notebook_path("dashboard.ipynb"), out, {"yaer": 2023})
+    assert not (tmp_path / "nb").exists()  # nothing was executed, not even a partial notebook
+
+
+def test_unknown_unit_is_refused_before_a_kernel_starts(seed_store, tmp_path):
+    with pytest.raises(ValueError, match="东风社区"):
+        dashboards.run_dashboards(seed_store, 2023, tmp_path / "outputs", units=["东风社区"])
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_run_dashboards_executes_the_notebook(seed_store, tmp_path, repo_root):
+    outputs = tmp_path / "outputs"
+    pages = dashboards.run_dashboards(seed_store, 2023, outputs,
+                                      config_path=repo_root / "xxgk.toml")
+    dash = outputs / "2023" / "dashboards"
+    assert pages == [dash / "index.html", *(dash / f"{u}.html" for u in UNITS)]
+    assert sorted(p.name for p in dash.iterdir()) == sorted(p.name for p in pages)
+
+    index = pages[0].read_text(encoding="utf-8")
+    assert "<title>团结大街街道2023年政府信息公开工作看板</title>" in index
+    assert "全街道汇总 · 2021—2023年逐年对比" in index
+    for title in ("主动公开政府信息条数（逐年对比）", "主动公开信息条数（按填报单位）",
+                  "办理结果（按法定分类）", "行政复议、行政诉讼情况", "2021年（据已公开报表）"):
+        assert title in index
+    assert index.count('class="chart"') == 12
+    assert_offline(index)
+    for href in (r[2] for r in _parse(index).refs if r[1] == "href"):
+        assert (dash / unquote(href)).is_file()
+
+    unit = (dash / "青松社区.html").read_text(encoding="utf-8")
+    assert "<title>团结大街街道青松社区2023年政府信息公开工作看板</title>" in unit
+    assert "填报单位：青松社区" in unit and "据本单位登记台账" in unit
+    assert "按填报单位" not in unit and unit.count('class="chart"') == 10
+
+    executed = nbformat.read(outputs / "2023" / "notebooks" / "dashboard.ipynb", as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "all_units = True" in injected.source and str(seed_store) in injected.source
+    outputs_ = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs_ if o.output_type == "error"]
+    assert sum("application/vnd.plotly.v1+json" in o.get("data", {}) for o in outputs_) == 12
+    assert any("团结大街街道2023年政府信息公开工作看板" in o.get("text", "") for o in outputs_)
+    assert not list((outputs / "2023" / "notebooks").glob(".*"))
+
+
+def test_a_unit_subset_writes_the_index_and_those_pages(seed_store, tmp_path):
+    pages = dashboards.run_dashboards(seed_store, 2023, tmp_path, units=["青松社区"],
+                                      years_back=1)
+    assert [p.name for p in pages] == ["index.html", "青松社区.html"]
+    assert sorted(p.name for p in pages[0].parent.iterdir()) == ["index.html", "青松社区.html"]
+    index = pages[0].read_text(encoding="utf-8")
+    # years_back=1: 2022 and 2023 only; no organ name without a configuration.
+    assert "<title>2023年政府信息公开工作看板</title>" in index
+    assert "2022—2023年逐年对比" in index and "据已公开报表）</" not in index
+
+
+def test_page_titles(seed_store):
+    data = dashboards.load_data(seed_store, 2023, years_back=0)
+    assert dashboards.page_titles(data) == ("2023年政府信息公开工作看板", "全街道汇总 · 2023年")
+    assert dashboards.page_titles(data.for_unit("明德社区")) == (
+        "明德社区2023年政府信息公开工作看板", "填报单位：明德社区 · 2023年")
+
+
+def test_missing_store_or_year_is_a_clear_error(seed_store, tmp_path):
+    with pytest.raises(FileNotFoundError, match="找不到数据库"):
+        dashboards.run_dashboards(tmp_path / "none.sqlite", 2023, tmp_path / "outputs")
+    with pytest.raises(ValueError, match="没有2019年的数据"):
+        dashboards.run_dashboards(seed_store, 2019, tmp_path / "outputs")
+    assert not (tmp_path / "outputs").exists()
