@@ -110,7 +110,7 @@ def _is_temporary(name: str) -> bool:
     return name.startswith(("~$", "."))
 
 
-def inbox_files(inbox: Path, workbooks_dir: Path) -> list[Path]:
+def _inbox_files(inbox: Path, workbooks_dir: Path) -> list[Path]:
     """Every file under the inbox, sorted, except temp files and anything already under
     workbooks/ (so an inbox that contains the workbooks folder is not filed onto itself)."""
     workbooks = workbooks_dir.resolve()
@@ -125,8 +125,12 @@ def _identify(cfg: Config, inbox: Path, path: Path, year: int) -> Header | Findi
     suffix = path.suffix.lower()
     if suffix not in layout.WORKBOOK_SUFFIXES:
         return finding("CO001", file=rel, year=year, suffix=path.suffix or "无")
-    with path.open("rb") as fh:
-        start = fh.read(8)
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(8)
+    except OSError as exc:
+        return finding("CO003", file=rel, year=year,
+                       detail=f"系统无法读取此文件（{type(exc).__name__}），请确认它没有被其他程序占用。")
     if not start.startswith(_SPREADSHEET_MAGIC):
         return finding("CO002", file=rel, year=year, suffix=path.suffix)
     result = ingest.ingest_file(cfg, inbox, path)  # stops after the header: inbox names are free
@@ -164,7 +168,7 @@ def _conflicts(headers: dict[Path, Header], year: int) -> dict[Path, Finding]:
     return out
 
 
-def canonical_target(workbooks_dir: Path, header: Header, suffix: str) -> Path:
+def _canonical_target(workbooks_dir: Path, header: Header, suffix: str) -> Path:
     """The file's place: the conventional name with the file's own spreadsheet suffix."""
     base = layout.quarter_path(workbooks_dir, header.year, header.quarter, header.unit)
     return base.with_suffix(suffix.lower())
@@ -179,7 +183,7 @@ def _in_place(target: Path) -> list[Path]:
                   and p.suffix.lower() in layout.WORKBOOK_SUFFIXES)
 
 
-def earlier_version_path(path: Path, when: datetime) -> Path:
+def _earlier_version_path(path: Path, when: datetime) -> Path:
     """A free name for a displaced file in 历史版本, dated when it was displaced."""
     folder = path.parent / EARLIER_VERSIONS_DIR
     stamp = when.strftime("%Y%m%d-%H%M%S")
@@ -194,26 +198,22 @@ def earlier_version_path(path: Path, when: datetime) -> Path:
 def _file(src: Path, header: Header, workbooks_dir: Path, when: datetime,
           report: CollectReport) -> None:
     """Copy one identified file to its place (copy2, atomically), moving aside what differs."""
-    target = canonical_target(workbooks_dir, header, src.suffix)
+    target = _canonical_target(workbooks_dir, header, src.suffix)
     same = target.is_file() and _digest(target) == _digest(src)
     displaced = [p for p in _in_place(target) if not (same and p == target)]
-    if not displaced:
-        if same:
-            report.unchanged.append(Filed(header.file, header, target))
-            return
-        with atomic_path(target) as tmp:
-            shutil.copy2(src, tmp)
-        report.placed.append(Filed(header.file, header, target))
+    if same and not displaced:
+        report.unchanged.append(Filed(header.file, header, target))
         return
     earlier = []
     with atomic_path(target) as tmp:
         shutil.copy2(src, tmp)
         for old in displaced:
-            backup = earlier_version_path(old, when)
+            backup = _earlier_version_path(old, when)
             backup.parent.mkdir(parents=True, exist_ok=True)
             old.rename(backup)
             earlier.append(backup)
-    report.replaced.append(Filed(header.file, header, target, tuple(earlier)))
+    filed = Filed(header.file, header, target, tuple(earlier))
+    (report.replaced if earlier else report.placed).append(filed)
 
 
 def collect(cfg: Config, inbox: Path, workbooks_dir: Path, year: int, *,
@@ -225,7 +225,7 @@ def collect(cfg: Config, inbox: Path, workbooks_dir: Path, year: int, *,
     when = now or datetime.now()
     report = CollectReport(workbooks_dir)
     headers: dict[Path, Header] = {}
-    for path in inbox_files(inbox, workbooks_dir):
+    for path in _inbox_files(inbox, workbooks_dir):
         identified = _identify(cfg, inbox, path, year)
         if isinstance(identified, Finding):
             report.rejected.append(Rejected(ingest.relative_name(inbox, path), identified))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -234,3 +235,16 @@ def test_rules_are_declared():
     assert set(ours) == {"CO001", "CO002", "CO003", "CO004", "CO005", "CO006", "CO007"}
     assert ours["CO001"].severity == "warning"
     assert all(r.severity == "error" for k, r in ours.items() if k != "CO001")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file whatever its mode")
+def test_a_file_that_cannot_be_read_is_listed_not_raised(config, tmp_path):
+    wb, inbox = tmp_path / "workbooks", tmp_path / "inbox"
+    locked = _workbook(config, inbox / "被占用.xlsx", "明德社区", 2, 1)
+    locked.chmod(0)
+    try:
+        report = collect(config, inbox, wb, 2023, now=NOW)
+    finally:
+        locked.chmod(0o644)
+    assert [(r.source, r.finding.rule) for r in report.rejected] == [("被占用.xlsx", "CO003")]
+    assert "没有被其他程序占用" in report.rejected[0].reason
