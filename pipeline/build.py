@@ -6,13 +6,12 @@ published tables of that year), so the store always has the history the charts a
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline import __version__, consolidate, history, ingest, layout, report_text, review
+from pipeline import __version__, cache, consolidate, history, ingest, layout, report_text, review
 from pipeline.config import Config
 from pipeline.findings import Finding, define, finding
 from pipeline.findings_report import write_findings_json, write_findings_xlsx
@@ -21,6 +20,7 @@ from pipeline.report import build_report_model
 from pipeline.store import StoreContent, write_store
 
 STORE_NAME = "xxgk.sqlite"
+CACHE_DIR = "cache"
 
 define("ID001", "error", "没有该年度的数据",
        "报表目录 {folder} 中没有 {year} 年的季度报表，也没有“{year}年已公开报表.xlsx”。"
@@ -76,9 +76,7 @@ def _hash_inputs(workbooks_dir: Path, years: list[int]) -> list[tuple[str, str, 
     for y in years:
         for p in sorted((workbooks_dir / str(y)).rglob("*")):
             if p.is_file():
-                data = p.read_bytes()
-                out.append((p.relative_to(workbooks_dir).as_posix(),
-                            hashlib.sha256(data).hexdigest(), len(data)))
+                out.append((p.relative_to(workbooks_dir).as_posix(), *cache.known_digest(p)))
     return out
 
 
@@ -94,7 +92,8 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
         years.append(year)
     previous: YearTables | None = None
     for y in years:
-        tables, year_findings = _year_tables(cfg, workbooks_dir, y, previous, content)
+        tables, year_findings = _year_tables(cfg, workbooks_dir, outputs_dir, y, previous,
+                                             content)
         if tables is None:
             if y == year:
                 result.findings.append(finding("ID001", year=y, folder=str(workbooks_dir)))
@@ -131,10 +130,10 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
     return result
 
 
-def _year_tables(cfg, workbooks_dir, y, previous, content):
+def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content):
     """The year's tables from its quarter workbooks, else from its published tables."""
     if has_quarter_workbooks(workbooks_dir, y):
-        ing = ingest.ingest_year(cfg, workbooks_dir, y)
+        ing = ingest.ingest_year(cfg, workbooks_dir, y, cache_dir=outputs_dir / CACHE_DIR)
         cons = consolidate.consolidate_year(cfg, y, ing.headers, ing.facts, ing.applications,
                                             ing.cases, previous)
         content.facts += ing.facts

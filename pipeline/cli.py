@@ -115,15 +115,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CANNOT_RUN
     from pipeline import commands
     from pipeline.config import ConfigError
+    from pipeline.notebooks import NotebookError
 
     try:
         return getattr(commands, f"cmd_{args.command}")(args)
-    except ConfigError as exc:
+    except (ConfigError, commands.CannotRun) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    except commands.CannotRun as exc:
+    except NotebookError as exc:  # the run started but could not finish its outputs
         print(f"错误：{exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+        return EXIT_FINDINGS
 
 
 def print_json(obj) -> None:

@@ -21,7 +21,6 @@ from pipeline.findings import Finding, define, finding, format_finding
 from pipeline.records import Header
 
 # Earlier versions of a quarter's workbook: workbooks/<Y>/第<Q>季度/历史版本/.
-EARLIER_VERSIONS_DIR = "历史版本"
 
 # What an .xlsx/.ods (a zip) and an .xls (an OLE2 compound file) start with.
 _SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
@@ -105,17 +104,12 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _is_temporary(name: str) -> bool:
-    """Lock and temp files Excel/WPS/LibreOffice leave beside an open file, and hidden files."""
-    return name.startswith(("~$", "."))
-
-
 def _inbox_files(inbox: Path, workbooks_dir: Path) -> list[Path]:
     """Every file under the inbox, sorted, except temp files and anything already under
     workbooks/ (so an inbox that contains the workbooks folder is not filed onto itself)."""
     workbooks = workbooks_dir.resolve()
     return sorted(p for p in inbox.rglob("*")
-                  if p.is_file() and not _is_temporary(p.name)
+                  if p.is_file() and not layout.is_temporary(p.name)
                   and not p.resolve().is_relative_to(workbooks))
 
 
@@ -185,7 +179,7 @@ def _in_place(target: Path) -> list[Path]:
 
 def _earlier_version_path(path: Path, when: datetime) -> Path:
     """A free name for a displaced file in 历史版本, dated when it was displaced."""
-    folder = path.parent / EARLIER_VERSIONS_DIR
+    folder = path.parent / layout.EARLIER_VERSIONS_DIR
     stamp = when.strftime("%Y%m%d-%H%M%S")
     candidate = folder / f"{path.stem}.{stamp}{path.suffix}"
     n = 2

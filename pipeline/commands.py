@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from pipeline import build
-from pipeline.cli import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, paths, print_json
+from pipeline.cli import EXIT_FINDINGS, EXIT_OK, paths, print_json
 from pipeline.config import load_config
 from pipeline.findings import format_finding
 
@@ -82,50 +82,43 @@ def _dashboards(config_path, outputs, year, units=None) -> None:
     _say(f"图表：{pages[0]}（共 {len(pages)} 页）")
 
 
-def cmd_build(args) -> int:
-    from pipeline.notebooks import NotebookError
-
-    cfg, config_path, _, outputs, result = _check(args, "build")
+def _checked_year(args, command: str):
+    """Check first (the store must reflect the inputs), print the outcome; None if the year
+    has no data at all."""
+    run = _check(args, command)
+    result = run[-1]
     _print_findings(result.findings)
     _summary(result)
-    if args.year not in result.tables:
+    return run if args.year in result.tables else None
+
+
+def cmd_build(args) -> int:
+    run = _checked_year(args, "build")
+    if run is None:
         return EXIT_FINDINGS
-    try:
-        _dashboards(config_path, outputs, args.year)
-        return _report(cfg, config_path, outputs, result, args.year, args.draft)
-    except NotebookError as exc:
-        _say(f"错误：{exc}")
-        return EXIT_FINDINGS
+    cfg, config_path, _, outputs, result = run
+    _dashboards(config_path, outputs, args.year)
+    return _report(cfg, config_path, outputs, result, args.year, args.draft)
 
 
 def cmd_dashboards(args) -> int:
-    from pipeline.notebooks import NotebookError
-
-    cfg, config_path, _, outputs, result = _check(args, "dashboards")
-    _summary(result)
+    cfg = load_config(args.config)
     if args.unit and args.unit not in cfg.units:
         raise CannotRun(f"配置中没有单位“{args.unit}”。可选：{'、'.join(cfg.units)}")
-    try:
-        _dashboards(config_path, outputs, args.year, [args.unit] if args.unit else None)
-    except NotebookError as exc:
-        _say(f"错误：{exc}")
+    run = _checked_year(args, "dashboards")
+    if run is None:
         return EXIT_FINDINGS
+    _, config_path, _, outputs, result = run
+    _dashboards(config_path, outputs, args.year, [args.unit] if args.unit else None)
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
 def cmd_report(args) -> int:
-    from pipeline.notebooks import NotebookError
-
-    cfg, config_path, _, outputs, result = _check(args, "report")
-    _print_findings(result.findings)
-    _summary(result)
-    if args.year not in result.tables:
+    run = _checked_year(args, "report")
+    if run is None:
         return EXIT_FINDINGS
-    try:
-        return _report(cfg, config_path, outputs, result, args.year, args.draft)
-    except NotebookError as exc:
-        _say(f"错误：{exc}")
-        return EXIT_FINDINGS
+    cfg, config_path, _, outputs, result = run
+    return _report(cfg, config_path, outputs, result, args.year, args.draft)
 
 
 def cmd_init(args) -> int:
@@ -208,5 +201,3 @@ def cmd_sample(args) -> int:
          f"位于 {workbooks}")
     return EXIT_OK
 
-
-__all__ = ["CannotRun", "EXIT_CANNOT_RUN"]

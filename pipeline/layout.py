@@ -42,6 +42,13 @@ FIRST_ROW = 4
 # --- Where the files live --------------------------------------------------------------------
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
+# Earlier versions of a quarter's workbook, kept by `xxgk collect`; ingestion never reads them.
+EARLIER_VERSIONS_DIR = "历史版本"
+
+
+def is_temporary(name: str) -> bool:
+    """Lock and temp files Excel/WPS/LibreOffice leave beside an open file, and hidden files."""
+    return name.startswith(("~$", "."))
 _QUARTER_DIR = re.compile(r"第([1-4])季度")
 _QUARTER_FILE = re.compile(r"([12]\d{3})年第([1-4])季度-(.+)")
 

@@ -46,7 +46,10 @@ def run_notebook(path: Path, output: Path, parameters: dict, *, cwd: Path | None
     try:
         papermill.execute_notebook(
             str(path), str(tmp), parameters=parameters, kernel_name=KERNEL,
-            progress_bar=False, cwd=str(cwd) if cwd else None)
+            progress_bar=False, cwd=str(cwd) if cwd else None,
+            # The kernel's own start-up chatter (e.g. about its local TCP transport) is not
+            # for the office staff reading the terminal.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:
         raise NotebookError(
             f"笔记本 {path.name} 第 {exc.cell_index + 1} 个单元格运行出错：{exc.ename}: {exc.evalue}"

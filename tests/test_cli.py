@@ -98,3 +98,25 @@ def test_global_option_before_command_is_kept():
     assert args.config == "x.toml"
     args = build_parser().parse_args(["check", "--year", "2023", "--config", "y.toml"])
     assert args.config == "y.toml"
+
+
+def test_init_writes_every_template_and_never_overwrites(tmp_path, repo_root, config, capsys):
+    argv = ["init", "--year", "2024", "--workbooks", str(tmp_path),
+            "--config", str(repo_root / "xxgk.toml")]
+    assert main(argv) == 0
+    files = sorted(tmp_path.rglob("*.xlsx"))
+    assert len(files) == len(config.units) * 4
+    assert (tmp_path / "2024" / "第3季度" / "2024年第3季度-青松社区.xlsx") in files
+    before = {p: p.read_bytes() for p in files}
+    capsys.readouterr()
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "共生成 0 本，跳过 28 本" in out
+    assert {p: p.read_bytes() for p in files} == before
+
+
+def test_init_history_writes_a_blank_published_tables_form(tmp_path, repo_root):
+    argv = ["init", "--year", "2020", "--history", "--workbooks", str(tmp_path),
+            "--config", str(repo_root / "xxgk.toml")]
+    assert main(argv) == 0
+    assert (tmp_path / "2020" / "2020年已公开报表.xlsx").is_file()

@@ -1,0 +1,123 @@
+"""End to end on the committed sample: `xxgk check` and `xxgk build` as an office would run them.
+
+Expected tables are typed by hand in tests/seed_tables.py (2023 from the published report)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+
+import openpyxl
+import pytest
+from docx import Document
+
+from pipeline import history, layout, store
+from pipeline.cli import main
+from tests import seed_tables
+
+
+def _hashes(root):
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory, repo_root):
+    """The committed sample, checked once into a fresh outputs folder."""
+    out = tmp_path_factory.mktemp("out")
+    wb = repo_root / "workbooks"
+    before = _hashes(wb)
+    code = main(["check", "--year", "2023", "--workbooks", str(wb), "--outputs", str(out),
+                 "--config", str(repo_root / "xxgk.toml")])
+    return code, out, before, wb
+
+
+def test_sample_checks_clean(checked):
+    code, out, _, _ = checked
+    assert code == 0
+    con = store.connect(out / "xxgk.sqlite")
+    assert store.read_findings(con) == []
+    assert store.read_years(con) == {2021: "published", 2022: "workbooks", 2023: "workbooks"}
+
+
+@pytest.mark.parametrize("year, expected", [(2021, seed_tables.sample_2021),
+                                            (2022, seed_tables.sample_2022),
+                                            (2023, seed_tables.seed_2023)])
+def test_sample_consolidates_to_the_expected_tables(checked, year, expected):
+    _, out, _, _ = checked
+    got = store.read_tables(store.connect(out / "xxgk.sqlite"), year)
+    a, b, c = expected()
+    assert (got.a, got.b, got.c) == (a, b, c)
+    for key, value in seed_tables.SAMPLE_FIGURES[year].items():
+        assert got.figures[key] == value, key
+
+
+def test_consolidated_workbook_reads_back_with_the_published_tables_reader(checked):
+    _, out, _, _ = checked
+    tables, findings = history.read_published(out / "2023" / "2023年汇总报表.xlsx", 2023)
+    a, b, c = seed_tables.seed_2023()
+    assert (tables.a, tables.b, tables.c) == (a, b, c)
+    assert findings == []
+    wb = openpyxl.load_workbook(out / "2023" / "2023年汇总报表.xlsx", read_only=True)
+    assert history.LINEAGE_SHEET in wb.sheetnames
+
+
+def test_lineage_names_the_cell_behind_the_application(checked):
+    _, out, _, _ = checked
+    con = sqlite3.connect(out / "xxgk.sqlite")
+    rows = con.execute("SELECT unit, quarter, file, sheet FROM lineage WHERE year = 2023 AND "
+                       "tbl = 'B' AND row_key = 'unavailable_1' AND col_key = 'natural'").fetchall()
+    assert rows == [("街道本级", 2, "2023/第2季度/2023年第2季度-街道本级.xlsx", layout.SHEET_APPLICATIONS)]
+
+
+def test_findings_are_written_for_people_and_programs(checked):
+    _, out, _, _ = checked
+    assert json.loads((out / "2023" / "2023年审核结果.json").read_text(encoding="utf-8")) == []
+    assert (out / "2023" / "2023年审核结果.xlsx").is_file()
+
+
+def test_inputs_are_untouched(checked):
+    _, _, before, wb = checked
+    assert _hashes(wb) == before
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory, repo_root):
+    """A copy of the sample where 青松社区 typed a negative count in 2023 Q3."""
+    root = tmp_path_factory.mktemp("broken")
+    wb = root / "workbooks"
+    shutil.copytree(repo_root / "workbooks", wb)
+    path = layout.quarter_path(wb, 2023, 3, "青松社区")
+    book = openpyxl.load_workbook(path)
+    book[layout.SHEET_INTERPRETATION]["B4"] = -2
+    book.save(path)
+    return root, wb
+
+
+def _run(root, wb, repo_root, *extra):
+    return main([*extra, "--year", "2023", "--workbooks", str(wb),
+                 "--outputs", str(root / "out"), "--config", str(repo_root / "xxgk.toml")])
+
+
+def test_build_refuses_a_final_report_while_errors_remain(broken, repo_root, capsys):
+    root, wb = broken
+    assert _run(root, wb, repo_root, "check") == 1
+    out = capsys.readouterr().out
+    assert "2023年第3季度-青松社区.xlsx" in out and "B4" in out
+    assert _run(root, wb, repo_root, "build") == 1
+    assert "未生成正式报告" in capsys.readouterr().out
+    assert not list((root / "out").rglob("*.docx"))
+    assert (root / "out" / "2023" / "dashboards" / "index.html").is_file()
+
+
+def test_build_draft_marks_every_page(broken, repo_root):
+    root, wb = broken
+    assert _run(root, wb, repo_root, "build", "--draft") == 1
+    (docx,) = (root / "out" / "2023" / "report").glob("*.docx")
+    doc = Document(docx)
+    for section in doc.sections:
+        assert "草稿" in "".join(p.text for p in section.header.paragraphs)
+    (html,) = (root / "out" / "2023" / "report").glob("*.html")
+    assert "草稿" in html.read_text(encoding="utf-8")
