@@ -27,6 +27,19 @@ define("ID001", "error", "没有该年度的数据",
        "请先运行 xxgk init --year {year} 生成报表并填写，或补录已公开报表。")
 
 
+# What a killed run can leave under outputs/: pipeline.atomic's temp files (and SQLite's
+# journal beside the store's), and the notebook papermill was still writing. None of them is an
+# output; every run starts by removing them.
+LEFTOVERS = (".*.tmp", ".*.tmp-journal", ".*.running.ipynb")
+
+
+def remove_leftovers(outputs_dir: Path) -> None:
+    """Delete the temp files a killed or failed run left in the outputs folder."""
+    for pattern in LEFTOVERS:
+        for p in Path(outputs_dir).rglob(pattern):
+            p.unlink(missing_ok=True)
+
+
 def store_path(outputs_dir: Path) -> Path:
     return outputs_dir / STORE_NAME
 
@@ -85,6 +98,7 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
     """Read, consolidate and review every year up to `year`; write the store and the year's
     consolidated tables and findings under outputs/."""
     started = datetime.now()
+    remove_leftovers(outputs_dir)
     result = CheckResult(year)
     content = result.content
     years = [y for y in available_years(workbooks_dir) if y <= year]

@@ -1,0 +1,289 @@
+"""The parse cache: each workbook's records, kept under outputs/cache/ by what they depend on.
+
+Re-running after one cell was fixed re-reads that one file; every other file's records come back
+from a JSON entry (JSON, so a cache file can never run code). The key covers everything that
+shapes the parse: the file's bytes and its path relative to the workbooks folder (identity and
+lineage depend on it), the xxgk version and the source of the parsing modules, the template
+version, and the configuration lists the workbook is laid out from. An entry that is missing,
+unreadable, corrupt or for another key is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import json
+import operator
+import os
+import sys
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+
+from pipeline import __version__, atomic, layout
+from pipeline.config import Config
+from pipeline.findings import Finding
+from pipeline.records import Application, Case, Fact, Header, Source
+
+FORMAT = 1  # bump when the layout of an entry changes
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PARSER = "ingest"  # the parser module; it and every pipeline module it imports shape a parse
+
+# --- Content hashes --------------------------------------------------------------------------
+
+# Absolute path -> (stat signature, sha256, size) of the last time the file was read here.
+_DIGESTS: dict[str, tuple[tuple[int, int, int, int], str, int]] = {}
+
+
+def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
+    return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def file_digest(path: str | Path) -> tuple[str, int]:
+    """(sha256, size) of a file, read now; remembered for `known_digest`."""
+    path = os.path.abspath(path)
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        data = fh.read()
+    sha = hashlib.sha256(data).hexdigest()
+    _DIGESTS[path] = (_signature(st), sha, len(data))
+    return sha, len(data)
+
+
+def known_digest(path: str | Path) -> tuple[str, int]:
+    """(sha256, size), without reading the file again when this process hashed it already
+    and it has not changed since (same inode, size and modification time)."""
+    known = _DIGESTS.get(os.path.abspath(path))
+    if known is not None and known[0] == _signature(os.stat(path)):
+        return known[1], known[2]
+    return file_digest(path)
+
+
+# --- Keys --------------------------------------------------------------------------------------
+
+def _imported(tree: ast.Module) -> set[str]:
+    """Names of the pipeline modules a module imports (`from pipeline import x`,
+    `from pipeline.x import …`, `import pipeline.x`)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "pipeline" and not node.level:
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipeline."):
+            names.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            names.update(a.name.split(".")[1] for a in node.names
+                         if a.name.startswith("pipeline."))
+    return names
+
+
+@functools.cache
+def parse_modules() -> tuple[str, ...]:
+    """The parser and every pipeline module it imports, directly or not, sorted."""
+    found: set[str] = set()
+    todo = [PARSER]
+    while todo:
+        name = todo.pop()
+        path = PACKAGE_DIR / f"{name}.py"
+        if name in found or not path.is_file():
+            continue
+        found.add(name)
+        todo += _imported(ast.parse(path.read_bytes()))
+    return tuple(sorted(found))
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """sha256 over the source of parse_modules(): entries of a changed parser are not reused."""
+    h = hashlib.sha256()
+    for name in parse_modules():
+        h.update(name.encode())
+        h.update((PACKAGE_DIR / f"{name}.py").read_bytes())
+    return h.hexdigest()
+
+
+@functools.cache
+def _key_base(cfg: Config):
+    """The part of every key that does not depend on the file (hashed once per run)."""
+    parts = [FORMAT, __version__, code_fingerprint(), layout.TEMPLATE_VERSION, cfg.units,
+             cfg.categories, cfg.channels, cfg.interpretation_forms, cfg.application_channels]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode())
+
+
+def parse_key(cfg: Config, file: str, sha256: str) -> str:
+    """The cache key of one workbook's parse (`file` relative to the workbooks folder)."""
+    h = _key_base(cfg).copy()
+    h.update(json.dumps([file, sha256], ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def entry_path(folder: str | Path, key: str) -> Path:
+    return Path(folder) / f"{key}.json"
+
+
+# --- Records as JSON ---------------------------------------------------------------------------
+
+_SOURCE_PARTS = tuple(f.name for f in fields(Source))
+_SOURCE_VALUES = operator.attrgetter(*_SOURCE_PARTS)
+
+
+class _Codec:
+    """A list of records of one class as JSON, compactly and without per-record objects.
+
+    A record is a flat row of its fields in order (a Source as its parts, a date as ISO text);
+    a column every row of the list shares (unit, year, quarter, file) is written once. Which
+    fields are dates or Sources comes from the class's type hints, so new fields need no code.
+    """
+
+    def __init__(self, cls: type):
+        self.cls = cls
+        hints = typing.get_type_hints(cls)
+        self.names = tuple(f.name for f in fields(cls))
+        self.kinds = tuple("source" if _has(hints[n], Source) else
+                           "date" if _has(hints[n], date) else "plain" for n in self.names)
+        self.width = sum(len(_SOURCE_PARTS) if k == "source" else 1 for k in self.kinds)
+        self.values = operator.attrgetter(*self.names)
+        self.date_fields = [i for i, k in enumerate(self.kinds) if k == "date"]
+        self.source_fields = [i for i, k in enumerate(self.kinds) if k == "source"]
+        # Runs of plain fields are copied as one slice when rebuilding a record.
+        self.segments: list[tuple[str, int, int]] = []
+        col = 0
+        for kind in self.kinds:
+            span = len(_SOURCE_PARTS) if kind == "source" else 1
+            if kind == "plain" and self.segments and self.segments[-1][0] == "plain":
+                self.segments[-1] = ("plain", self.segments[-1][1], col + 1)
+            else:
+                self.segments.append((kind, col, col + span))
+            col += span
+
+    def _flat(self, obj) -> list:
+        row = list(self.values(obj))
+        for i in self.date_fields:
+            if row[i] is not None:
+                row[i] = row[i].isoformat()
+        for i in reversed(self.source_fields):  # from the right: flattening shifts columns
+            v = row[i]
+            row[i:i + 1] = (None,) * len(_SOURCE_PARTS) if v is None else _SOURCE_VALUES(v)
+        return row
+
+    def encode(self, records) -> dict:
+        rows = [self._flat(r) for r in records]
+        columns = list(zip(*rows, strict=True))
+        same = [j for j, column in enumerate(columns) if _constant(column)]
+        vary = [j for j in range(self.width) if j not in same]
+        pick = operator.itemgetter(*vary) if len(vary) > 1 else None
+        return {"same": [[j, columns[j][0]] for j in same],
+                "rows": ([list(pick(r)) for r in rows] if pick else
+                         [[r[j] for j in vary] for r in rows])}
+
+    def decode(self, block: Mapping) -> list:
+        same = {j: v for j, v in block["same"]}
+        if not all(isinstance(j, int) and 0 <= j < self.width for j in same):
+            raise ValueError("bad column")
+        vary = [j for j in range(self.width) if j not in same]
+        consts = [_shared(v) for v in same.values()]
+        where = {j: k for k, j in enumerate(same)}
+        where.update({j: len(consts) + k for k, j in enumerate(vary)})
+        flat = operator.itemgetter(*(where[j] for j in range(self.width)))
+        out = []
+        for row in block["rows"]:
+            if len(row) != len(vary):
+                raise ValueError("bad row")
+            out.append(self._record(flat(consts + [_shared(v) for v in row])))
+        return out
+
+    def _record(self, flat: tuple):
+        args: list = []
+        for kind, a, b in self.segments:
+            if kind == "plain":
+                args += flat[a:b]
+            elif kind == "date":
+                args.append(None if flat[a] is None else date.fromisoformat(flat[a]))
+            else:
+                parts = flat[a:b]
+                args.append(None if parts[0] is None else Source(*parts))
+        return self.cls(*args)
+
+
+def _shared(value):
+    """One string object for every equal text (categories, sheets, cells repeat in every file):
+    at 10,000 files the records take a third less memory."""
+    return sys.intern(value) if type(value) is str else value
+
+
+def _constant(column: tuple) -> bool:
+    """Every value the same, of the same type (0 and 0.0 are not the same here)."""
+    first = column[0]
+    kind = type(first)
+    return all(type(v) is kind and v == first for v in column)
+
+
+def _has(hint, cls: type) -> bool:
+    return hint is cls or cls in typing.get_args(hint)
+
+
+_RECORDS = {"facts": _Codec(Fact), "applications": _Codec(Application),
+            "cases": _Codec(Case), "findings": _Codec(Finding)}
+_HEADER = _Codec(Header)
+
+
+def encode_result(key: str, result) -> str:
+    """A FileResult (pipeline.ingest) as the JSON text of its entry, tagged with its key."""
+    header = [] if result.header is None else [result.header]
+    return json.dumps({"format": FORMAT, "key": key, "file": result.file,
+                       "accepted": result.accepted, "header": _HEADER.encode(header),
+                       **{name: codec.encode(getattr(result, name))
+                          for name, codec in _RECORDS.items()}},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_result(key: str, text: str | bytes) -> dict[str, object]:
+    """The fields of a FileResult from an entry's JSON text; ValueError (or KeyError,
+    TypeError) when it is not a complete entry for this key."""
+    data = json.loads(text)
+    if data.get("format") != FORMAT or data.get("key") != key:
+        raise ValueError("other format or key")
+    if not isinstance(data["accepted"], bool) or not isinstance(data["file"], str):
+        raise ValueError("bad entry")
+    header = _HEADER.decode(data["header"])
+    if len(header) > 1:
+        raise ValueError("two headers")
+    return {"file": data["file"], "accepted": data["accepted"],
+            "header": header[0] if header else None,
+            **{name: codec.decode(data[name]) for name, codec in _RECORDS.items()}}
+
+
+def load(path: str | Path, key: str) -> dict[str, object] | None:
+    """The cached fields of a FileResult, or None when there is no usable entry."""
+    try:
+        return decode_result(key, Path(path).read_bytes())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def save(path: str | Path, text: str) -> None:
+    """Write an entry atomically; a cache that cannot be written only costs a re-parse."""
+    try:
+        atomic.write_text(path, text)
+    except OSError:
+        pass
+
+
+def prune(folder: str | Path, keep: Iterable[Path]) -> None:
+    """Remove every file of a cache folder but `keep` (entries of files no longer there, or of
+    their earlier contents, and leftovers of interrupted writes)."""
+    folder = Path(folder)
+    keep_names = {p.name for p in keep}
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name not in keep_names:
+            try:
+                (folder / name).unlink()
+            except OSError:
+                pass
