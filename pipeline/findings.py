@@ -59,6 +59,7 @@ RULE_MODULES = (
     "pipeline.deadlines",
     "pipeline.history",
     "pipeline.report_text",
+    "pipeline.build",
 )
 
 

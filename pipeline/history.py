@@ -202,7 +202,10 @@ def _write_figures(ws, tables: YearTables, title: str, blank: bool) -> None:
 
 
 def _write_lineage(ws, tables: YearTables, lineage: list[Lineage]) -> None:
-    """One row per contribution to a table cell; a cell nothing contributed to gets one row."""
+    """One row per contribution to a table cell; a cell nothing contributed to gets one row.
+
+    Cells reported as 0 are left out of the sheet (at city scale they are most of it and tell
+    a reader nothing); the store's lineage table keeps every contribution, zeros included."""
     for j, text in enumerate(LINEAGE_HEADERS, start=1):
         _label(ws, 1, j, text, center=True, bold=True)
     by_cell: dict[tuple[str, str, str], list[Lineage]] = defaultdict(list)
@@ -212,7 +215,8 @@ def _write_lineage(ws, tables: YearTables, lineage: list[Lineage]) -> None:
     for tbl, keys in _TABLE_CELLS.items():
         for row_key, col_key in keys:
             row_label, col_label = cell_labels(tbl, row_key, col_key)
-            for x in by_cell.get((tbl, row_key, col_key)) or [None]:
+            nonzero = [x for x in by_cell.get((tbl, row_key, col_key), ()) if x.value != 0]
+            for x in nonzero or [None]:
                 values = (SHEETS[tbl], row_label, col_label, tables.table(tbl).get((row_key, col_key)),
                           *((x.unit, x.quarter, x.file, x.sheet, x.cell, x.value) if x else ()))
                 for j, v in enumerate(values, start=1):

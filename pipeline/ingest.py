@@ -7,20 +7,23 @@ are still read. Personal columns of the application register are never read into
 
 from __future__ import annotations
 
+import gc
+import io
 import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-from python_calamine import CalamineWorkbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+from python_calamine import CalamineWorkbook, PasswordError, WorksheetNotFound
 from tqdm import tqdm
 
-from pipeline import cache, layout, normalize
+from pipeline import cache, layout, normalize, safety
 from pipeline.config import Config
 from pipeline.findings import Finding, define, finding
 from pipeline.layout import Grid, Register
@@ -37,6 +40,12 @@ define("IN003", "error", "表格结构被改动",
        "此单元格应为“{expected}”，实际为“{found}”，整张工作表未读取。请不要插入或删除行列、修改标题；"
        "如已改动，请把此文件移到 workbooks 文件夹以外，运行 xxgk init --year {file_year} --quarter {file_quarter} "
        "重新生成报表，再把数字抄过去。")
+define("IN013", "error", "工作表无法读取",
+       "工作表“{name}”中有无法读取的内容（{reason}），该工作表未读取。常见原因是日期或时间格式的单元格里"
+       "填了很大的数或负数（如身份证号、电话号码）：请检查这张表的日期列，改正后保存。")
+define("IN107", "error", "合并单元格",
+       "单元格 {range} 是合并单元格，覆盖了{count}个要分别填写的单元格（{labels}），均未读取。"
+       "请取消合并，每个单元格分别填写。")
 define("IN101", "note", "未填写",
        "{label}未填写（单元格为{what}）。本季度没有的请填0，有则填写实际数字。")
 define("IN102", "error", "数字填写有误", "{label}填写有误：{detail}")
@@ -113,11 +122,14 @@ class IngestResult:
 # --- Sheets as grids ---------------------------------------------------------------------------
 
 class Sheet:
-    """A sheet's values from A1 (calamine), addressed by row/column number or "C7"."""
+    """A sheet's values from A1 (calamine), addressed by row/column number or "C7", and its
+    merged ranges as (first row, first column, last row, last column), 1-based."""
 
-    def __init__(self, name: str, rows: list[list]):
+    def __init__(self, name: str, rows: list[list],
+                 merged: tuple[tuple[int, int, int, int], ...] = ()):
         self.name = name
         self.rows = rows
+        self.merged = merged
 
     def at(self, row: int, col: int):
         if row - 1 < len(self.rows) and col - 1 < len(self.rows[row - 1]):
@@ -128,17 +140,47 @@ class Sheet:
         letters, row = coordinate_from_string(address)
         return self.at(row, column_index_from_string(letters))
 
+    def put(self, address: str, value) -> None:
+        """Replace one cell's value (used for formulas calamine cannot read)."""
+        letters, row = coordinate_from_string(address)
+        col = column_index_from_string(letters)
+        self.rows.extend([] for _ in range(row - len(self.rows)))
+        line = self.rows[row - 1]
+        line.extend("" for _ in range(col - len(line)))
+        line[col - 1] = value
+
+    def merged_range(self, address: str) -> str | None:
+        """The merged range ("B4:B5") a cell lies in, if any."""
+        letters, row = coordinate_from_string(address)
+        col = column_index_from_string(letters)
+        for r0, c0, r1, c1 in self.merged:
+            if r0 <= row <= r1 and c0 <= col <= c1:
+                return f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+        return None
+
     @property
     def height(self) -> int:
         return len(self.rows)
 
 
-def open_workbook(path: Path) -> CalamineWorkbook:
-    return CalamineWorkbook.from_path(str(path))
+def open_workbook(path: str | Path, scan: safety.Scan | None = None) -> CalamineWorkbook:
+    """Open a spreadsheet by its content, not its extension, once it passed the safety checks
+    (`scan`, made here when not given); a refused file raises safety.Refused."""
+    scan = safety.scan_file(path) if scan is None else scan
+    if scan.refused:
+        raise safety.Refused(scan.problems)
+    data = scan.data if scan.data is not None else Path(path).read_bytes()
+    return CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+def _to_sheet(sheet) -> Sheet:
+    merged = tuple((r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+                   for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ())
+    return Sheet(sheet.name, sheet.to_python(skip_empty_area=False), merged)
 
 
 def read_sheet(workbook: CalamineWorkbook, name: str) -> Sheet:
-    return Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    return _to_sheet(workbook.get_sheet_by_name(name))
 
 
 def register_rows(sheet: Sheet, register: Register) -> Iterator[tuple[int, list]]:
@@ -189,24 +231,44 @@ def ingest_file(cfg: Config, workbooks_dir: str | Path, path: str | Path) -> Fil
     if named:
         ctx.year, ctx.quarter, ctx.unit = named
     result = FileResult(ctx.file, findings=ctx.findings)
+    scan = safety.scan_file(path)  # before any parser: size, format, bombs, formulas
+    for problem in scan.problems:
+        ctx.add(problem.rule, **problem.fields)
+    if scan.refused:
+        return result
     try:
-        with open_workbook(path) as workbook:
-            _read_workbook(workbook, named, ctx, result)
-    except Exception as exc:  # an unreadable file is a finding, never a crash
+        with open_workbook(path, scan) as workbook:
+            _read_workbook(workbook, named, ctx, result, scan)
+    except BaseException as exc:  # noqa: B036 - an unreadable file is a finding, never a crash
+        if isinstance(exc, _INTERRUPTS):
+            raise
         result.accepted = False
         result.facts, result.applications, result.cases = [], [], []
-        ctx.add("IN001", reason=type(exc).__name__)
+        if isinstance(exc, PasswordError):
+            ctx.add("IN005")
+        else:
+            ctx.add("IN001", reason=_OPEN_ERRORS.get(type(exc).__name__, type(exc).__name__))
     return result
 
 
-def _read_workbook(workbook: CalamineWorkbook, named, ctx: _Context, result: FileResult) -> None:
-    sheets = _SheetReader(workbook, ctx)
+# calamine's errors, as the reason in IN001 and IN013
+_OPEN_ERRORS = {"XmlError": "表格内部的 XML 有错误", "ZipError": "压缩包已损坏",
+                "CalamineError": "表格内容无法解析"}
+_SHEET_ERRORS = {**_OPEN_ERRORS, "OverflowError": "有数值超出可表示的范围",
+                 "PanicException": "有读取程序无法处理的数值"}
+
+
+def _read_workbook(workbook: CalamineWorkbook, named, ctx: _Context, result: FileResult,
+                   scan: safety.Scan) -> None:
+    sheets = _SheetReader(workbook, ctx, scan)
     result.header = _read_header(sheets, ctx)
     if result.header is None or not _identity_ok(result.header, named, ctx):
         return
     result.accepted = True
     ctx.unit, ctx.year, ctx.quarter = (result.header.unit, result.header.year,
                                        result.header.quarter)
+    for name, cell in safety.hidden_sheets_with_data(workbook, layout.SHEETS, scan.oversized):
+        ctx.add("IN011", sheet=name, cell=cell, name=name, at=cell)
     for grid in layout.grids(ctx.cfg):
         result.facts += _read_grid(sheets, grid, ctx)
     _check_channels(result.facts, layout.disclosure_grid(ctx.cfg), ctx)
@@ -214,19 +276,84 @@ def _read_workbook(workbook: CalamineWorkbook, named, ctx: _Context, result: Fil
     result.cases = _read_cases(sheets, ctx)
 
 
-class _SheetReader:
-    """Sheets by name; a missing or unreadable one is reported once (IN002) and gives None."""
+# What must never be turned into a finding. Everything else a parser throws is one, including
+# calamine's Rust panics (pyo3 PanicException derives from BaseException, not Exception).
+_INTERRUPTS = (KeyboardInterrupt, SystemExit)
 
-    def __init__(self, workbook: CalamineWorkbook, ctx: _Context):
+
+class _SheetReader:
+    """Sheets by name; a missing (IN002), too large (IN012) or unreadable (IN013) one is
+    reported and gives None. Formulas calamine would misread are put in as safety.Formula."""
+
+    def __init__(self, workbook: CalamineWorkbook, ctx: _Context, scan: safety.Scan):
         self.workbook = workbook
         self.ctx = ctx
+        self.scan = scan
+
+    def _too_large(self, name: str, far: str, rows: int, cols: int) -> None:
+        self.ctx.add("IN012", sheet=name, cell=far, name=name, at=far, rows=rows, cols=cols)
 
     def get(self, name: str) -> Sheet | None:
+        if name in self.scan.oversized:
+            self._too_large(name, *self.scan.oversized[name])
+            return None
         try:
-            return read_sheet(self.workbook, name)
-        except Exception:  # missing, renamed or unreadable sheet
+            found = self.workbook.get_sheet_by_name(name)
+            end = found.end or (0, 0)
+            if safety.oversized(end[0] + 1, end[1] + 1):  # formats not scanned before opening
+                self._too_large(name, f"{get_column_letter(end[1] + 1)}{end[0] + 1}",
+                                end[0] + 1, end[1] + 1)
+                return None
+            sheet = _to_sheet(found)
+        except WorksheetNotFound:  # missing or renamed sheet
             self.ctx.add("IN002", sheet=name, name=name, **self.ctx.init_fields())
             return None
+        except BaseException as exc:  # noqa: B036 - a panic in calamine is a finding too
+            if isinstance(exc, _INTERRUPTS):
+                raise
+            self.ctx.add("IN013", sheet=name, name=name,
+                         reason=_SHEET_ERRORS.get(type(exc).__name__, type(exc).__name__))
+            return None
+        for address, formula in self.scan.formulas.get(name, {}).items():
+            sheet.put(address, formula)
+        return sheet
+
+
+def _formula(raw, sheet: str, cell: str, label: str, ctx: _Context) -> bool:
+    """A formula whose value cannot be used is reported: no saved result (IN105), or a link to
+    another workbook (IN106). True when `raw` is one."""
+    if not isinstance(raw, safety.Formula):
+        return False
+    if raw.external:
+        ctx.add("IN106", sheet=sheet, cell=cell, label=label, formula=normalize.shown(raw),
+                target=raw.external)
+    else:
+        ctx.add("IN105", sheet=sheet, cell=cell, label=label, formula=normalize.shown(raw))
+    return True
+
+
+def _merged(sheet: Sheet, cells: dict[str, str], ctx: _Context,
+            reported: set[str] | None = None) -> set[str]:
+    """Cells (address -> label) that lie in merged ranges, each range reported once (IN107;
+    `reported` carries the ranges already reported): a merged value cannot be told apart from
+    the cells it covers."""
+    if not sheet.merged:
+        return set()
+    reported = set() if reported is None else reported
+    by_range: dict[str, list[str]] = {}
+    for address in cells:
+        rng = sheet.merged_range(address)
+        if rng:
+            by_range.setdefault(rng, []).append(address)
+    for rng, covered in by_range.items():
+        if rng in reported:
+            continue
+        reported.add(rng)
+        labels = [cells[a] for a in covered]
+        shown = "、".join(labels[:3]) + ("等" if len(labels) > 3 else "")
+        ctx.add("IN107", sheet=sheet.name, cell=covered[0], range=rng, count=len(covered),
+                labels=shown)
+    return {a for covered in by_range.values() for a in covered}
 
 
 def _labels_ok(sheet: Sheet, labels, ctx: _Context) -> bool:
@@ -293,8 +420,11 @@ def _read_grid(sheets: _SheetReader, grid: Grid, ctx: _Context) -> list[Fact]:
     if sheet is None or not _labels_ok(sheet, grid.labels, ctx):
         return []
     facts = []
+    merged = _merged(sheet, {inp.cell: inp.label for inp in grid.inputs}, ctx)
     for inp in grid.inputs:
         raw = sheet.cell(inp.cell)
+        if inp.cell in merged or _formula(raw, grid.sheet, inp.cell, inp.label, ctx):
+            continue
         parsed = _parse_number(raw, inp.kind)
         if parsed.error:
             ctx.add("IN102", sheet=grid.sheet, cell=inp.cell, label=inp.label, detail=parsed.error)
@@ -363,10 +493,16 @@ def _read_register(sheets: _SheetReader, register: Register, what: str, ctx: _Co
     lists = layout.choice_lists(ctx.cfg)
     id_col = register.columns[0]
     seen: dict[str, int] = {}
+    ranges: set[str] = set()
     start, end = date(ctx.year - 1, 1, 1), layout.quarter_end(ctx.year, ctx.quarter)
     for row, cells in register_rows(sheet, register):
         addresses = {c.key: f"{register.letter(c.key)}{row}" for c in register.columns
                      if not c.personal}
+        merged = _merged(sheet, {a: f"{what}的“{register.column(k).label}”"
+                                 for k, a in addresses.items()}, ctx, ranges)
+        if addresses[id_col.key] in merged or _formula(
+                cells[0], sheet.name, addresses[id_col.key], f"{what}的“{id_col.label}”", ctx):
+            continue
         ident = normalize.parse_text(cells[0]).value
         if ident is None:
             ctx.add("IN204", sheet=sheet.name, cell=addresses[id_col.key], column=id_col.label,
@@ -382,13 +518,18 @@ def _read_register(sheets: _SheetReader, register: Register, what: str, ctx: _Co
         for column, raw in zip(register.columns[1:], cells[1:], strict=True):
             if column.personal:
                 continue
+            cell = addresses[column.key]
+            label = f"{what}“{ident}”的“{column.label}”"
+            if cell in merged or _formula(raw, sheet.name, cell, label, ctx):
+                errored.add(column.key)
+                values[column.key] = None
+                continue
             parsed = _parse_cell(raw, column, lists)
             values[column.key] = parsed.value
-            cell = addresses[column.key]
             if parsed.error:
                 errored.add(column.key)
                 ctx.add(_ERROR_RULE[column.kind], sheet=sheet.name, cell=cell,
-                        label=f"{what}“{ident}”的“{column.label}”", detail=parsed.error)
+                        label=label, detail=parsed.error)
             elif column.kind == layout.DATE and parsed.value and not start <= parsed.value <= end:
                 errored.add(column.key)
                 ctx.add("IN203", sheet=sheet.name, cell=cell, what=what, ident=ident,
@@ -488,21 +629,25 @@ class _Job:
     """A file to parse and, when caching, the entry to write and the content it was keyed on."""
 
     path: Path
-    key: str | None = None
+    key: str = ""
     entry: Path | None = None
     sha256: str | None = None
 
 
-def _parse(cfg: Config, workbooks_dir: str | Path, job: _Job) -> FileResult:
-    """Parse one file and cache the result, unless the file changed while it was read."""
+def _store(job: _Job, text: str) -> None:
+    """Cache an entry, unless the file changed while it was being read."""
+    try:
+        unchanged = cache.file_digest(job.path)[0] == job.sha256
+    except OSError:
+        unchanged = False
+    if unchanged:
+        cache.save(job.entry, text)
+
+
+def _parse_here(cfg: Config, workbooks_dir: str | Path, job: _Job) -> FileResult:
     result = ingest_file(cfg, workbooks_dir, job.path)
     if job.entry is not None:
-        try:
-            unchanged = cache.file_digest(job.path)[0] == job.sha256
-        except OSError:
-            unchanged = False
-        if unchanged:
-            cache.save(job.entry, job.key, result)
+        _store(job, cache.encode_result(job.key, result))
     return result
 
 
@@ -512,10 +657,19 @@ _WORKER: tuple = ()  # (config, workbooks folder), set in each pool worker
 def _init_worker(cfg: Config, workbooks_dir: str) -> None:
     global _WORKER
     _WORKER = (cfg, workbooks_dir)
+    # Forked while the main process had the collector paused: what was inherited is left out
+    # of collections (scanning it would copy every shared page), the worker's own records not.
+    gc.freeze()
+    gc.enable()
 
 
-def _parse_in_worker(job: _Job) -> FileResult:
-    return _parse(*_WORKER, job)
+def _parse_in_worker(job: _Job) -> str:
+    """A pool worker's parse, sent back as the entry's JSON text: decoding it costs the main
+    process less than receiving the records as objects."""
+    text = cache.encode_result(job.key, ingest_file(*_WORKER, job.path))
+    if job.entry is not None:
+        _store(job, text)
+    return text
 
 
 def usable_cores() -> int:
@@ -523,6 +677,13 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def pool_workers(files: int) -> int:
+    """Processes that parse `files` files: 0 (parse here) below POOL_MIN_FILES or on one core,
+    else one per usable core, with at least 8 files each."""
+    workers = min(usable_cores(), files // (POOL_MIN_FILES // 2))
+    return workers if files >= POOL_MIN_FILES and workers >= 2 else 0
 
 
 def _pool_context():
@@ -539,13 +700,28 @@ def _parse_all(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job],
     show = len(jobs) >= PROGRESS_MIN_FILES and (progress or sys.stderr.isatty())
     bar = {"total": len(jobs), "desc": "读取报表", "unit": "本", "disable": not show,
            "file": sys.stderr, "leave": False}
-    workers = min(usable_cores(), len(jobs) // (POOL_MIN_FILES // 2))
-    if len(jobs) < POOL_MIN_FILES or workers < 2:
-        return [_parse(cfg, workbooks_dir, job) for job in tqdm(jobs, **bar)]
+    workers = pool_workers(len(jobs))
+    if workers < 2:
+        return [_parse_here(cfg, workbooks_dir, job) for job in tqdm(jobs, **bar)]
     chunk = max(1, min(16, len(jobs) // (workers * 8)))
     with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker,
                              initargs=(cfg, str(workbooks_dir))) as pool:
-        return list(tqdm(pool.map(_parse_in_worker, jobs, chunksize=chunk), **bar))
+        texts = pool.map(_parse_in_worker, jobs, chunksize=chunk)
+        return [FileResult(**cache.decode_result(job.key, text))
+                for job, text in zip(jobs, tqdm(texts, **bar), strict=True)]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Records hold no reference cycles; without the cyclic collector rescanning every record
+    made so far, creating 100,000 of them takes a third less time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_files(cfg: Config, workbooks_dir: str | Path, paths: Sequence[Path], *,
@@ -553,6 +729,12 @@ def read_files(cfg: Config, workbooks_dir: str | Path, paths: Sequence[Path], *,
     """ingest_file over `paths`, in order. With `cache_dir`, a file whose parse is cached there
     (same content, path, code and configuration lists) is not read again, new parses are
     cached, and entries no file uses any more are removed."""
+    with _collector_paused():
+        return _read_files(cfg, workbooks_dir, paths, cache_dir, progress)
+
+
+def _read_files(cfg: Config, workbooks_dir: str | Path, paths: Sequence[Path],
+                cache_dir: Path | None, progress: bool) -> list[FileResult]:
     results: list[FileResult | None] = [None] * len(paths)
     todo: list[tuple[int, _Job]] = []
     used: list[Path] = []

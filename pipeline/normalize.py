@@ -7,6 +7,7 @@ findings; nothing here knows about files or cells.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +25,12 @@ _NUMBER = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?")
 _SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31 in Excel's 1900 date system
 _SHOWN = 20  # characters of a bad value quoted back in a message
+# 11 digits or more, maybe split by spaces or dashes: phone (11), ID (15, 18), bank card numbers
+_LONG_DIGITS = re.compile(r"[0-9０-９](?:[\s\-－]?[0-9０-９]){10,}")
+
+# Larger than any count or amount a sub-district reports, and than SQLite's integers hold
+# (a phone number typed into a count cell is caught here too).
+MAX_NUMBER = 999_999_999
 
 HINT_COUNT = "请只填写阿拉伯数字（0或正整数），如 12；不要加“约”“条”“余”等文字，没有请填0。"
 HINT_AMOUNT = "请只填写不小于0的数字，可带小数，如 1.5；不要加“元”“万元”等文字，没有请填0。"
@@ -51,9 +58,10 @@ def _error(message: str) -> Parsed:
 
 
 def shown(raw) -> str:
-    """A bad value as quoted back to the user (shortened, so a message never carries a whole
-    text cell)."""
-    text = clean_text(raw)
+    """A bad value as quoted back to the user: shortened, so a message never carries a whole
+    text cell, and with long digit runs masked, so a phone or ID number typed into the wrong
+    cell never reaches the findings (only its first digits show)."""
+    text = _LONG_DIGITS.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 3), clean_text(raw))
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
 
@@ -81,16 +89,20 @@ def _number(raw) -> float | int | Parsed:
     """A number from a numeric cell or from digits stored as text; otherwise a Parsed."""
     if isinstance(raw, bool):
         return _error(f"“{shown(raw)}”不是数字。")
-    if isinstance(raw, int | float):
-        return raw
     if isinstance(raw, date | datetime):
         return _error("这里应填数字，但单元格是日期格式。请把单元格格式改为“常规”后重新填写。")
-    if is_not_filled(raw):
+    if isinstance(raw, int | float):
+        value = raw
+    elif is_not_filled(raw):
         return BLANK
-    text = _half_width(clean_text(raw))
-    if not _NUMBER.fullmatch(text):
-        return _error(f"“{shown(raw)}”不是数字。")
-    return float(text.replace(",", ""))
+    else:
+        text = _half_width(clean_text(raw))
+        if not _NUMBER.fullmatch(text):
+            return _error(f"“{shown(raw)}”不是数字。")
+        value = float(text.replace(",", ""))
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        return _error(f"“{shown(raw)}”大得不合实际，请核对是否多打了几位，或误填了电话、证件号码。")
+    return value
 
 
 def parse_count(raw) -> Parsed:

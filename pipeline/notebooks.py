@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import papermill
-from papermill.exceptions import PapermillExecutionError
-
 KERNEL = "python3"
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -25,6 +22,8 @@ def notebook_path(name: str) -> Path:
 
 
 def declared_parameters(path: Path) -> dict[str, dict]:
+    import papermill  # imported here: it takes ~1.5 s and `xxgk check` never runs a notebook
+
     return papermill.inspect_notebook(str(path))
 
 
@@ -40,6 +39,9 @@ def check_parameters(path: Path, parameters: dict) -> None:
 
 def run_notebook(path: Path, output: Path, parameters: dict, *, cwd: Path | None = None) -> Path:
     """Execute `path` with `parameters` into `output` (kernel python3)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     check_parameters(path, parameters)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.stem}.running{output.suffix}")

@@ -1,0 +1,574 @@
+"""What a workbook file must pass before a parser touches it.
+
+The quarter workbooks are typed by many people in WPS, Excel and LibreOffice and mailed around.
+A file may be empty, cut short, not a spreadsheet at all, password protected, far too large, a
+zip that inflates to gigabytes, or XML that declares entities (a "billion laughs"). Each of these
+is refused here, with a rule ID, before calamine opens the file: a bad file costs one finding,
+never the run. The same pass finds what calamine cannot report: formulas with no saved result
+(calamine reads them as blank), formulas that point at another workbook, and sheets whose used
+area is so large that reading them would exhaust memory.
+
+Nothing here trusts what a file declares about itself: every zip member is inflated and counted,
+and the XML is searched for DOCTYPE/ENTITY declarations before any XML parser sees it.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+from xml.etree import ElementTree
+
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+from pipeline.findings import define
+
+# --- Limits ------------------------------------------------------------------------------------
+
+MAX_FILE_BYTES = 20 * 1024 * 1024       # on disk; a real quarter's workbook is well under 1 MB
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # every member of an .xlsx/.ods, inflated, together
+MAX_RATIO = 100                         # inflated / compressed size of one member…
+RATIO_FROM_BYTES = 1024 * 1024          # …checked once the member inflates beyond this
+MAX_MEMBERS = 10_000                    # zip members
+MAX_SHEET_CELLS = 1_000_000             # rows × columns of a sheet's used area
+
+XLSX, XLS, ODS = ".xlsx", ".xls", ".ods"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_CHUNK = 1 << 16
+
+# --- Rules -------------------------------------------------------------------------------------
+
+_RESAVE = "请用 Excel 或 WPS 打开原报表，“另存为” .xlsx 文件后重新放入。"
+
+define("IN004", "error", "文件是空的",
+       "文件是空的（0 字节），未读取。可能是邮件附件没有下载完整，或保存时出错；请重新向填报单位索取报表。")
+define("IN005", "error", "文件设有打开密码",
+       "文件设有打开密码，请取消密码后另存：用 Excel 或 WPS 输入密码打开，在“文件—信息—保护工作簿—"
+       "用密码进行加密”（WPS：“文件—文档加密—密码加密”）中删除打开密码，另存为 .xlsx 后重新放入。")
+define("IN006", "error", "文件不完整或已损坏",
+       "文件不完整或已损坏（{reason}），未读取。可能是邮件附件没有下载完整或复制时中断，请重新取得原文件；"
+       "如果原文件也有问题，" + _RESAVE)
+define("IN007", "error", "文件过大",
+       "文件大小为 {size}，超过 {limit} 的上限，未读取。季度报表一般不到 1 MB；请确认放入的是报表本身，"
+       "删除表中多余的图片或工作表后另存。")
+define("IN008", "error", "压缩内容异常（疑似压缩炸弹）",
+       "文件解压后的内容异常（{reason}），为安全起见未读取。正常保存的报表不会这样；" + _RESAVE)
+define("IN009", "error", "文件含有 XML 实体声明",
+       "文件内部的“{part}”含有 DOCTYPE 或 ENTITY 声明（可被用来发动“XML 炸弹”或读取本机文件），"
+       "为安全起见未读取。Excel、WPS、LibreOffice 保存的报表不会有这种内容；" + _RESAVE)
+define("IN010", "note", "扩展名与文件格式不符",
+       "此文件扩展名为“{suffix}”，实际是 {actual} 格式，已按实际格式读取。建议把扩展名改为“{actual}”，"
+       "以免别人用 Excel 或 WPS 打开时报错。")
+define("IN011", "warning", "隐藏的工作表中有数据",
+       "工作表“{name}”是隐藏的，不属于报表模板，其中有数据（如单元格 {at}），这些数据不会被读取。"
+       "需要上报的数字请填入报表对应工作表的浅黄色单元格；不需要的请删除该工作表。")
+define("IN012", "error", "工作表范围过大",
+       "工作表“{name}”有内容的范围远至单元格 {at}（约 {rows} 行 × {cols} 列），为避免占满内存，"
+       "此工作表未读取。可能是在远处的单元格误输入了内容：请按 Ctrl+End 找到该单元格，删除多余的行和列后保存。")
+define("IN105", "error", "公式没有计算结果",
+       "{label}是公式“{formula}”，但文件中没有保存公式的计算结果，无法读取。"
+       "公式没有计算结果，请在 Excel 中打开并保存，或直接填数字。")
+define("IN106", "error", "公式引用了其他文件",
+       "{label}是公式“{formula}”，引用了其他文件（{target}），未读取。报表交出后看不到被引用的文件，"
+       "数字随时可能变化。请在 Excel 中复制此单元格，“选择性粘贴—数值”，或直接填数字。")
+
+
+# --- Results -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding about the whole file: its rule and the fields of the rule's message."""
+
+    rule: str
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell whose value cannot be used: no saved result, or a link to another file.
+    Shown as its formula text wherever the cell's text is looked at."""
+
+    text: str
+    external: str | None = None  # the other workbook, when the formula points at one
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Scan:
+    """What the checks found. `kind` is the real format (XLSX, XLS or ODS) unless refused."""
+
+    kind: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    refused: bool = False
+    # sheet name -> cell address -> formula, for the formulas calamine would read wrongly
+    formulas: dict[str, dict[str, Formula]] = field(default_factory=dict)
+    # sheet name -> (far cell, rows, columns) of sheets too large to read
+    oversized: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # the bytes to open: the file's as read here, or a copy where numbers lost their format
+    data: bytes | None = None
+
+    def refuse(self, rule: str, **fields) -> Scan:
+        self.problems.append(Problem(rule, fields))
+        self.refused = True
+        self.kind = self.data = None
+        return self
+
+
+class Refused(Exception):
+    """Raised by ingest.open_workbook for a file that failed the checks."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(", ".join(p.rule for p in problems))
+        self.problems = problems
+
+
+class _Bad(Exception):
+    """A zip is refused: (rule, fields)."""
+
+    def __init__(self, rule: str, **fields):
+        super().__init__(rule)
+        self.rule, self.fields = rule, fields
+
+
+# --- The file as a whole -----------------------------------------------------------------------
+
+def human_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} 字节"
+
+
+def scan_file(path: str | Path) -> Scan:
+    """Check one workbook file before it is parsed; never raises."""
+    path = Path(path)
+    scan = Scan()
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return scan.refuse("IN004")
+        if size > MAX_FILE_BYTES:
+            return scan.refuse("IN007", size=human_size(size), limit=human_size(MAX_FILE_BYTES))
+        data = path.read_bytes()
+    except OSError as exc:
+        return scan.refuse("IN001", reason=f"系统无法读取此文件：{type(exc).__name__}")
+    scan.data = data
+    if data.startswith(_ZIP_MAGIC):
+        _scan_zip(data, path.suffix, scan)
+    elif data.startswith(_OLE_MAGIC):
+        _scan_ole(data, path.suffix, scan)
+    else:
+        scan.refuse("IN001", reason=not_a_spreadsheet(path.suffix, what_it_is(data)))
+    if scan.kind is not None and scan.kind != suffix:
+        scan.problems.append(Problem("IN010", {"suffix": path.suffix or "无",
+                                               "actual": scan.kind}))
+    return scan
+
+
+def not_a_spreadsheet(suffix: str, kind: str) -> str:
+    """The reason in IN001 (文件无法打开, defined in pipeline.ingest) for a file of another kind."""
+    return f"扩展名为“{suffix or '无'}”，但内容是{kind}，不是 Excel、WPS 或 LibreOffice 表格"
+
+
+def what_it_is(data: bytes) -> str:
+    """What a file that is neither a zip nor an OLE container looks like, in Chinese."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")
+    lower = head.lower()
+    if head.startswith(b"%PDF"):
+        return "PDF 文件"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+        return "图片"
+    if head.startswith(b"{\\rtf"):
+        return "RTF 文档"
+    if lower.startswith(b"<"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in lower:
+            return "Excel 2003 XML 表格（不是 .xlsx 格式）"
+        if b"<html" in lower or b"<table" in lower or b"<!doctype html" in lower:
+            return "网页（HTML）格式的表格（常见于从其他系统导出的“Excel”）"
+        return "XML 文本"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data[:4096].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+            return "纯文本（如 CSV 文件）"
+    return "无法识别的内容"
+
+
+# --- OLE (compound file): .xls, or an encrypted .xlsx ------------------------------------------
+
+def _ole_has(data: bytes, name: str) -> bool:
+    """A stream name in the compound file's directory (names are UTF-16LE)."""
+    return name.encode("utf-16-le") in data
+
+
+def _scan_ole(data: bytes, suffix: str, scan: Scan) -> None:
+    """An OLE container is a legacy .xls, or an encrypted OOXML workbook (whatever its name)."""
+    if _ole_has(data, "WordDocument"):
+        scan.refuse("IN001", reason=not_a_spreadsheet(suffix, "Word 文档（.doc）"))
+    elif _ole_has(data, "EncryptedPackage") or _ole_has(data, "EncryptionInfo"):
+        scan.refuse("IN005")
+    elif _ole_has(data, "Workbook") or _ole_has(data, "Book"):
+        scan.kind = XLS
+    elif suffix.lower() in (XLSX, ODS):
+        scan.refuse("IN005")  # an OOXML name on a compound file: an encrypted package
+    else:
+        scan.refuse("IN006", reason="文件内容无法识别")
+
+
+# --- Zip: .xlsx or .ods ------------------------------------------------------------------------
+
+# Declarations that let XML expand entities or fetch files, in the encodings XML parts use.
+_DECLARATIONS = tuple(token.encode(enc) for token in ("<!DOCTYPE", "<!ENTITY")
+                      for enc in ("ascii", "utf-16-le", "utf-16-be"))
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DECLARATION_STARTS = tuple("<!".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be"))
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >]")
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_ROWS = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
+_CELL_COLUMNS = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+_ROW_REF = re.compile(rb'<row[^>]*? r="([0-9]{1,7})"')
+
+
+def _inflate(raw: io.BytesIO, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """A member's bytes, inflated here and counted, never trusting its declared size: more than
+    declared or than `budget` is a bomb; a wrong checksum or a short stream is damage."""
+    if info.flag_bits & 1:
+        raise _Bad("IN006", reason=f"“{info.filename}”经过加密")
+    raw.seek(info.header_offset)
+    head = raw.read(30)
+    if len(head) < 30 or not head.startswith(b"PK\x03\x04"):
+        raise _Bad("IN006", reason="压缩包目录与内容不符")
+    name_len, extra_len = struct.unpack("<HH", head[26:30])
+    raw.seek(info.header_offset + 30 + name_len + extra_len)
+    compressed = raw.read(info.compress_size)
+    if len(compressed) < info.compress_size:
+        raise _Bad("IN006", reason="文件在中途被截断")
+    limit = min(info.file_size, budget)
+    if info.compress_type == zipfile.ZIP_STORED:
+        out = compressed
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        pieces, total, pending = [], 0, compressed
+        while not inflater.eof:
+            piece = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            if not piece and not pending:
+                break  # the input ran out before the stream ended: checked below
+            total += len(piece)
+            if total > limit:
+                raise _Bad("IN008", reason=f"“{info.filename}”解压后超过声明的大小或总量上限")
+            pieces.append(piece)
+        out = b"".join(pieces)
+    else:
+        raise _Bad("IN006", reason=f"“{info.filename}”使用了不支持的压缩方式")
+    if len(out) > limit:
+        raise _Bad("IN008", reason=f"“{info.filename}”解压后超过声明的大小或总量上限")
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        raise _Bad("IN006", reason=f"“{info.filename}”内容校验失败")
+    return out
+
+
+def _declares(content: bytes) -> bool:
+    """A DOCTYPE or ENTITY declaration anywhere in an XML part."""
+    return any(start in content for start in _DECLARATION_STARTS) and any(
+        token in content for token in _DECLARATIONS)
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
+    """The declared sizes: too many members, too much in total, or a member that inflates far
+    beyond what ordinary spreadsheet XML does."""
+    if len(infos) > MAX_MEMBERS:
+        raise _Bad("IN008", reason=f"压缩包内有 {len(infos)} 个文件")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise _Bad("IN008", reason=f"解压后共 {human_size(total)}，超过 {human_size(MAX_UNPACKED_BYTES)}")
+    for i in infos:
+        if i.file_size > RATIO_FROM_BYTES and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise _Bad("IN008", reason=f"“{i.filename}”从 {human_size(i.compress_size)} "
+                                       f"解压为 {human_size(i.file_size)}")
+
+
+def _zip_kind(names: set[str], members: dict[str, bytes]) -> str | None:
+    mime = members.get("mimetype", b"").strip()
+    if mime.startswith(_ODS_MIME):
+        return ODS
+    if "xl/workbook.xml" in names or any(n.endswith("/workbook.xml") for n in names):
+        return XLSX
+    return None
+
+
+def _zip_looks_like(names: set[str], members: dict[str, bytes]) -> str:
+    if any(n.startswith("word/") for n in names):
+        return "Word 文档"
+    if any(n.startswith("ppt/") for n in names):
+        return "PowerPoint 演示文稿"
+    if any(n.endswith("workbook.bin") for n in names):
+        return "Excel 二进制工作簿（.xlsb）"
+    if members.get("mimetype", b"").startswith(b"application/vnd.oasis.opendocument"):
+        return "OpenDocument 文档（不是表格）"
+    return "压缩包（zip）"
+
+
+_ZIP_ERRORS = {zipfile.BadZipFile: "缺少压缩包结尾，文件在中途被截断",
+               zlib.error: "压缩数据已损坏", EOFError: "文件在中途被截断"}
+
+
+def _scan_zip(data: bytes, suffix: str, scan: Scan) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            _check_sizes(infos)
+            raw = io.BytesIO(data)
+            budget = MAX_UNPACKED_BYTES
+            members: dict[str, bytes] = {}
+            for info in infos:
+                content = _inflate(raw, info, budget)
+                budget -= len(content)
+                if info.filename.lower().endswith(_XML_SUFFIXES) and _declares(content):
+                    raise _Bad("IN009", part=info.filename)
+                members[info.filename] = content
+    except _Bad as bad:
+        scan.refuse(bad.rule, **bad.fields)
+        return
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error,
+            zlib.error, OSError, NotImplementedError) as exc:
+        scan.refuse("IN006", reason=_ZIP_ERRORS.get(type(exc), type(exc).__name__))
+        return
+    names = set(members)
+    scan.kind = _zip_kind(names, members)
+    if scan.kind is None:
+        scan.refuse("IN001", reason=not_a_spreadsheet(suffix, _zip_looks_like(names, members)))
+    elif scan.kind == XLSX:
+        try:
+            _scan_xlsx_parts(members, scan)
+        except (ElementTree.ParseError, KeyError, ValueError) as exc:
+            scan.refuse("IN006", reason=f"内部 XML 无法解析：{type(exc).__name__}")
+
+
+# --- Inside an .xlsx: sheets, their used area and their formulas --------------------------------
+
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _resolve(base_part: str, target: str) -> str:
+    """A relationship target as a member name (targets are relative to the source part)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
+
+
+def _rels(members: dict[str, bytes], part: str) -> dict[str, str]:
+    """Relationship id -> target (raw) of a part."""
+    rels_name = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    if rels_name not in members:
+        return {}
+    root = ElementTree.fromstring(members[rels_name])
+    return {r.get("Id"): r.get("Target", "") for r in root if _local(r.tag) == "Relationship"}
+
+
+def _workbook_part(members: dict[str, bytes]) -> str:
+    for target in _rels(members, "").values():
+        if target.lstrip("/").endswith("workbook.xml"):
+            return target.lstrip("/")
+    return "xl/workbook.xml"
+
+
+def _scan_xlsx_parts(members: dict[str, bytes], scan: Scan) -> None:
+    """Map sheet names to their parts, then look at each sheet's used area and formulas, and
+    take the format off numbers no date format can show."""
+    book = _workbook_part(members)
+    root = ElementTree.fromstring(members[book])
+    rels = _rels(members, book)
+    links = _external_links(root, rels, book, members)
+    changed = False
+    for el in root.iter():
+        if _local(el.tag) != "sheet":
+            continue
+        part = _resolve(book, rels.get(el.get(_REL_NS), ""))
+        content = members.get(part)
+        if content is None:
+            continue
+        name = el.get("name", "")
+        too_big = _used_area(content)
+        if too_big:
+            scan.oversized[name] = too_big
+            continue
+        if _FORMULA_TAG.search(content):
+            found = _formula_cells(content, links)
+            if found:
+                scan.formulas[name] = found
+        plain = _unformat_impossible_dates(content)
+        if plain is not content:
+            members[part] = plain
+            changed = True
+    if changed:
+        scan.data = _zip(members)
+
+
+# A cell value that may lie outside the dates a date format can show: negative, 7+ digits
+# before the point, or an exponent.
+_SUSPECT_NUMBER = re.compile(rb"<v>(-[0-9.eE+-]+|[0-9]{7,}[0-9.eE+-]*|[0-9.]+[eE][+-]?[0-9]+)</v>")
+_STYLE = re.compile(rb'\ss="[0-9]+"')
+LAST_DATE_SERIAL = 2958465  # 9999-12-31, the last day Excel can show
+
+
+def _unformat_impossible_dates(content: bytes) -> bytes:
+    """The sheet with the style taken off every number outside 0..LAST_DATE_SERIAL.
+
+    Under a date or duration format such a number makes calamine return a wrong time, raise,
+    or panic (which would end the run); as a plain number it is read as typed and the reader
+    reports it in its cell. Numbers under any other format read the same either way. Returns
+    `content` itself when nothing had to change."""
+    cuts: list[tuple[int, int]] = []
+    for m in _SUSPECT_NUMBER.finditer(content):
+        try:
+            value = float(m.group(1))
+        except ValueError:
+            continue
+        if 0 <= value <= LAST_DATE_SERIAL:
+            continue
+        start = content.rfind(b"<c ", 0, m.start())
+        end = content.find(b">", start)
+        style = _STYLE.search(content, start, end) if start != -1 else None
+        if style:
+            cuts.append(style.span())
+    if not cuts:
+        return content
+    pieces, last = [], 0
+    for a, b in cuts:
+        pieces.append(content[last:a])
+        last = b
+    pieces.append(content[last:])
+    return b"".join(pieces)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return out.getvalue()
+
+
+def _external_links(root, rels: dict[str, str], book: str,
+                    members: dict[str, bytes]) -> dict[str, str]:
+    """"1", "2"… (as formulas write [1]) -> the linked workbook's file name."""
+    out = {}
+    refs = [el for el in root.iter() if _local(el.tag) == "externalReference"]
+    for n, el in enumerate(refs, start=1):
+        part = _resolve(book, rels.get(el.get(_REL_NS), ""))
+        targets = list(_rels(members, part).values())
+        if targets:
+            out[str(n)] = posixpath.basename(unquote(targets[0]).replace("\\", "/")) or targets[0]
+    return out
+
+
+def _used_area(content: bytes) -> tuple[str, int, int] | None:
+    """(a far cell, rows, columns) of a sheet whose cells span more than MAX_SHEET_CELLS.
+
+    Cells are found by their r="B7" attribute (every spreadsheet program writes it); cells
+    without one are placed one after another, so a row holds at most all of them."""
+    named = _CELL_ROWS.findall(content)
+    rows = max(map(int, set(named)), default=0)
+    cols = max(map(_column, set(_CELL_COLUMNS.findall(content))), default=0)
+    unnamed = content.count(b"<c>") + content.count(b"<c ") - len(named)
+    if unnamed > 0:
+        cols = max(cols, unnamed)
+        rows = max([rows, content.count(b"<row"), *map(int, _ROW_REF.findall(content))])
+    if rows * cols <= MAX_SHEET_CELLS:
+        return None
+    far = max(((_column(c), int(r)) for c, r in _CELL_REF.findall(content)),
+              key=lambda cr: cr[0] * cr[1], default=(cols, rows))
+    return f"{get_column_letter(min(far[0], 16384))}{far[1]}", rows, cols
+
+
+def _column(letters: bytes) -> int:
+    return column_index_from_string(letters.decode())
+
+
+# A reference into another workbook: [1]Sheet1!A1, '[其他.xlsx]Sheet1'!A1, 'C:\x\[a.xlsx]S'!A1.
+_EXTERNAL = re.compile(r"\[([^\[\]]+)\][^\[\]!()+*/,&=<>^;]*'?!")
+
+
+def _formula_cells(content: bytes, links: dict[str, str]) -> dict[str, Formula]:
+    """Cells whose formula has no saved result, or points at another workbook."""
+    out: dict[str, Formula] = {}
+    shared: dict[str, str] = {}
+    for _, el in ElementTree.iterparse(io.BytesIO(content)):
+        tag = _local(el.tag)
+        if tag == "row":
+            el.clear()
+        if tag != "c":
+            continue
+        f = v = None
+        for child in el:
+            name = _local(child.tag)
+            if name == "f":
+                f = child
+            elif name == "v":
+                v = child
+        ref = el.get("r")
+        if f is None or not ref:
+            continue
+        text = f.text or ""
+        if f.get("t") == "shared" and text:
+            shared[f.get("si")] = text
+        # a shared formula's other cells carry no text: they point where its first cell does
+        m = _EXTERNAL.search(text or shared.get(f.get("si"), ""))
+        cached = v is not None and (bool(v.text) or el.get("t") == "str")
+        if m or not cached:
+            target = None
+            if m:
+                book = m.group(1)
+                target = links.get(book, f"外部链接[{book}]" if book.isdigit() else book)
+            out[ref] = Formula(f"={text}" if text else "（共享公式）", target)
+    return out
+
+
+# --- After opening: sheets the template does not have ------------------------------------------
+
+def hidden_sheets_with_data(workbook: CalamineWorkbook, known: Iterable[str],
+                            skip: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(sheet name, first filled cell) of each hidden sheet that is not one of `known` and holds
+    data: its data would silently be ignored. Sheets in `skip` (too large) are not read."""
+    known, skip = set(known), set(skip)
+    out = []
+    for meta in workbook.sheets_metadata:
+        if meta.visible == SheetVisibleEnum.Visible or meta.name in known | skip:
+            continue
+        try:
+            sheet = workbook.get_sheet_by_name(meta.name)
+            end = sheet.end or (0, 0)
+            if oversized(end[0] + 1, end[1] + 1):
+                continue
+            rows = sheet.to_python(skip_empty_area=False)
+        except Exception:  # a chart sheet or an unreadable one holds no cells to lose
+            continue
+        cell = next((f"{get_column_letter(c + 1)}{r + 1}" for r, row in enumerate(rows)
+                     for c, v in enumerate(row) if str(v).strip()), None)
+        if cell:
+            out.append((meta.name, cell))
+    return out
+
+
+def oversized(rows: int, cols: int) -> bool:
+    """A used area too large to turn into Python lists (for formats not scanned before)."""
+    return rows * cols > MAX_SHEET_CELLS
