@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline import ingest, layout
+from pipeline import ingest, layout, safety
 from pipeline.atomic import atomic_path
 from pipeline.config import Config
 from pipeline.findings import Finding, define, finding, format_finding
@@ -22,8 +22,6 @@ from pipeline.records import Header
 
 # Earlier versions of a quarter's workbook: workbooks/<Y>/第<Q>季度/历史版本/.
 
-# What an .xlsx/.ods (a zip) and an .xls (an OLE2 compound file) start with.
-_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 define("CO001", "warning", "不是电子表格文件",
        "此文件不是电子表格（扩展名为“{suffix}”），未归档。交回的报表应为 .xlsx 文件（.xls、.ods 也可以）；"
@@ -125,7 +123,7 @@ def _identify(cfg: Config, inbox: Path, path: Path, year: int) -> Header | Findi
     except OSError as exc:
         return finding("CO003", file=rel, year=year,
                        detail=f"系统无法读取此文件（{type(exc).__name__}），请确认它没有被其他程序占用。")
-    if not start.startswith(_SPREADSHEET_MAGIC):
+    if not start.startswith(safety.SPREADSHEET_MAGIC):
         return finding("CO002", file=rel, year=year, suffix=path.suffix)
     result = ingest.ingest_file(cfg, inbox, path)  # stops after the header: inbox names are free
     header = result.header

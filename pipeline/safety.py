@@ -43,6 +43,8 @@ MAX_SHEET_CELLS = 1_000_000             # rows × columns of a sheet's used area
 XLSX, XLS, ODS = ".xlsx", ".xls", ".ods"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# What any spreadsheet file starts with: a zip (.xlsx, .ods) or an OLE2 container (.xls).
+SPREADSHEET_MAGIC = (*_ZIP_MAGIC, _OLE_MAGIC)
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _CHUNK = 1 << 16
 

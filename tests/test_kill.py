@@ -182,7 +182,7 @@ def _writing_pages(outputs: Path, _: float, before: dict[Path, int]) -> bool:
 MOMENTS: dict[str, tuple[Moment, float]] = {
     "starting": (lambda _, seconds, __: seconds >= 1.0, 0.0),
     "writing dashboard pages": (_writing_pages, 0.0),
-    "running the report notebook": (_exists(f"{YEAR}/notebooks/.report.running.ipynb"), 2.0),
+    "running the report notebook": (_exists(f"{YEAR}/notebooks/.report.running.ipynb"), 0.3),
 }
 
 
