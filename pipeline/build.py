@@ -34,9 +34,9 @@ LEFTOVERS = (".*.tmp", ".*.tmp-journal", ".*.running.ipynb")
 
 
 def remove_leftovers(outputs_dir: Path) -> None:
-    """Delete the temp files a killed or failed run left in the outputs folder."""
-    for pattern in LEFTOVERS:
-        for p in Path(outputs_dir).rglob(pattern):
+    """Delete the temp files a killed or failed run left in the outputs folder (one walk)."""
+    for p in Path(outputs_dir).rglob(".*"):
+        if p.is_file() and any(p.match(pattern) for pattern in LEFTOVERS):
             p.unlink(missing_ok=True)
 
 

@@ -105,13 +105,21 @@ def _number(raw) -> float | int | Parsed:
     return value
 
 
-def parse_count(raw) -> Parsed:
-    """A count: a whole number >= 0 ("3", " 3 ", "３", 3.0); blank/无/-// mean not filled."""
+def _non_negative(raw, hint: str) -> Parsed | float:
+    """A number >= 0, or the Parsed that says why not (blank stays blank, not an error)."""
     value = _number(raw)
     if isinstance(value, Parsed):
-        return value if value.blank else _error(f"{value.error}{HINT_COUNT}")
+        return value if value.blank else _error(f"{value.error}{hint}")
     if value < 0:
-        return _error(f"“{shown(raw)}”是负数。{HINT_COUNT}")
+        return _error(f"“{shown(raw)}”是负数。{hint}")
+    return value
+
+
+def parse_count(raw) -> Parsed:
+    """A count: a whole number >= 0 ("3", " 3 ", "３", 3.0); blank/无/-// mean not filled."""
+    value = _non_negative(raw, HINT_COUNT)
+    if isinstance(value, Parsed):
+        return value
     if value != int(value):
         return _error(f"“{shown(raw)}”不是整数，件数、次数只能是整数。{HINT_COUNT}")
     return Parsed(int(value))
@@ -119,12 +127,8 @@ def parse_count(raw) -> Parsed:
 
 def parse_amount(raw) -> Parsed:
     """An amount (decimals allowed) >= 0; blank/无/-// mean not filled."""
-    value = _number(raw)
-    if isinstance(value, Parsed):
-        return value if value.blank else _error(f"{value.error}{HINT_AMOUNT}")
-    if value < 0:
-        return _error(f"“{shown(raw)}”是负数。{HINT_AMOUNT}")
-    return Parsed(float(value))
+    value = _non_negative(raw, HINT_AMOUNT)
+    return value if isinstance(value, Parsed) else Parsed(float(value))
 
 
 def _from_serial(serial: float) -> Parsed:

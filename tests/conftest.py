@@ -80,3 +80,15 @@ def build_seed_store(path: Path, cfg) -> Path:
 @pytest.fixture
 def seed_store(tmp_path, config) -> Path:
     return build_seed_store(tmp_path / "xxgk.sqlite", config)
+
+
+@pytest.fixture
+def model(seed_store, config):
+    """The 2023 report model built from the hand-made seed store."""
+    from pipeline import report, store
+
+    con = store.connect(seed_store)
+    try:
+        return report.build_report_model(con, config, 2023)
+    finally:
+        con.close()

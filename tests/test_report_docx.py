@@ -22,15 +22,6 @@ from tests.lo import convert
 
 
 @pytest.fixture
-def model(seed_store, config):
-    con = store.connect(seed_store)
-    try:
-        return report.build_report_model(con, config, 2023)
-    finally:
-        con.close()
-
-
-@pytest.fixture
 def document(model, tmp_path):
     return docx.Document(write_docx(tmp_path / "r.docx", model))
 

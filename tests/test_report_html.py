@@ -5,9 +5,7 @@ from __future__ import annotations
 import dataclasses
 from html.parser import HTMLParser
 
-import pytest
-
-from pipeline import report, statutory, store
+from pipeline import report, statutory
 from pipeline.report_html import render_html, write_html
 from pipeline.report_text import TextData, compose
 from tests import seed_tables
@@ -36,14 +34,6 @@ class Cells(HTMLParser):
         if self._open is not None:
             self._open["text"] += data
 
-
-@pytest.fixture
-def model(seed_store, config):
-    con = store.connect(seed_store)
-    try:
-        return report.build_report_model(con, config, 2023)
-    finally:
-        con.close()
 
 
 def parse(html: str) -> Cells:
