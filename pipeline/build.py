@@ -97,6 +97,12 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
           command: str = "check") -> CheckResult:
     """Read, consolidate and review every year up to `year`; write the store and the year's
     consolidated tables and findings under outputs/."""
+    with ingest.collector_paused():  # a run makes ~100 records per workbook and no cycles
+        return _check(cfg, workbooks_dir, outputs_dir, year, command)
+
+
+def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
+           command: str) -> CheckResult:
     started = datetime.now()
     remove_leftovers(outputs_dir)
     result = CheckResult(year)

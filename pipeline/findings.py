@@ -21,7 +21,7 @@ class Rule:
     template: str  # Chinese message; str.format fields are filled per finding
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     severity: str

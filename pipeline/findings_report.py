@@ -33,7 +33,7 @@ def put_cell(ws, row: int, col: int, value):
     return cell
 
 
-def _cell_order(cell: str | None) -> tuple:
+def cell_order(cell: str | None) -> tuple:
     """B9 before B10: column letters by length then text, then the row number."""
     m = _CELL.match(cell or "")
     if not m:
@@ -43,7 +43,7 @@ def _cell_order(cell: str | None) -> tuple:
 
 def sort_key(f: Finding) -> tuple:
     """Worst first, then by file, sheet and cell, so the same findings always list the same."""
-    return (SEVERITIES.index(f.severity), f.file or "", f.sheet or "", _cell_order(f.cell),
+    return (SEVERITIES.index(f.severity), f.file or "", f.sheet or "", cell_order(f.cell),
             f.rule, f.unit or "", f.year or 0, f.message)
 
 

@@ -22,16 +22,19 @@ from python_calamine import CalamineError, CalamineWorkbook
 from pipeline import statutory
 from pipeline.atomic import atomic_path
 from pipeline.findings import Finding, define, finding
-from pipeline.findings_report import put_cell
+from pipeline.findings_report import cell_order, put_cell
 from pipeline.model import FIGURES, HISTORY_FIGURES, YearTables, empty_tables
 from pipeline.store import Lineage
 
 SHEETS: dict[str, str] = {"A": "主动公开", "B": "依申请公开", "C": "复议诉讼"}
 FIGURES_SHEET = "主要数据"
 LINEAGE_SHEET = "数据来源"
+REGISTER_LINEAGE_SHEET = "台账来源"
 FIGURE_LABEL_HEADER = "项目"
 FIGURE_VALUE_HEADER = "数值"
-LINEAGE_HEADERS = ("表", "行", "列", "汇总值", "单位", "季度", "文件", "工作表", "单元格", "原值")
+LINEAGE_HEADS = ("表格", "行", "列", "来源", "合计")  # header rows (台账来源: no 来源)
+LINEAGE_KEYS = ("单位", "季度", "文件")
+REGISTER_LINEAGE_KEYS = (*LINEAGE_KEYS, "工作表", "单元格")
 TABLE_HEADINGS: dict[str, str] = {
     "A": statutory.PART_HEADINGS["proactive"],
     "B": statutory.PART_HEADINGS["applications"],
@@ -86,6 +89,7 @@ _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="center")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_BOLD = Font(bold=True)
 
 
 def _label(ws, row: int, col: int, text: str, *, to_row: int | None = None,
@@ -94,7 +98,7 @@ def _label(ws, row: int, col: int, text: str, *, to_row: int | None = None,
     cell.alignment = _CENTER if center else _WRAP
     cell.border = _BORDER
     if bold:
-        cell.font = Font(bold=True)
+        cell.font = _BOLD
     if (to_row or row) != row or (to_col or col) != col:
         ws.merge_cells(start_row=row, start_column=col, end_row=to_row or row,
                        end_column=to_col or col)
@@ -201,31 +205,114 @@ def _write_figures(ws, tables: YearTables, title: str, blank: bool) -> None:
     _widths(ws, {"A": 30, "B": 14})
 
 
-def _write_lineage(ws, tables: YearTables, lineage: list[Lineage]) -> None:
-    """One row per contribution to a table cell; a cell nothing contributed to gets one row.
+_REGISTER_TABLES = ("B", "C")  # counted from register rows (applications, cases)
+_LINEAGE_NOTE = ("每行一个季度报表文件，每列一个取自报表固定单元格（见“来源”）的汇总表单元格，"
+                 "各文件的数相加等于“合计”。由台账逐行计入的单元格见“{register}”；"
+                 "没有非零来源的单元格不列出（为0或空白，见各表）。")
+_REGISTER_NOTE = ("每行一条台账记录，每列一个由台账逐行计入的汇总表单元格，各行的数相加等于“合计”。"
+                  "没有非零来源的单元格不列出（为0或空白，见各表）。")
+_LINEAGE_VALUE_WIDTH = 14
 
-    Cells reported as 0 are left out of the sheet (at city scale they are most of it and tell
-    a reader nothing); the store's lineage table keeps every contribution, zeros included."""
-    for j, text in enumerate(LINEAGE_HEADERS, start=1):
-        _label(ws, 1, j, text, center=True, bold=True)
+
+def _lineage_columns(lineage: list[Lineage]) -> dict[tuple[str, str, str], list[Lineage]]:
+    """The non-zero contributions of each table cell, cells in table order (A, B, C, official
+    cell order); cells with none are left out. A blank (None) contributes nothing."""
     by_cell: dict[tuple[str, str, str], list[Lineage]] = defaultdict(list)
     for x in lineage:
-        by_cell[(x.tbl, x.row_key, x.col_key)].append(x)
-    r = 2
-    for tbl, keys in _TABLE_CELLS.items():
-        for row_key, col_key in keys:
-            row_label, col_label = cell_labels(tbl, row_key, col_key)
-            nonzero = [x for x in by_cell.get((tbl, row_key, col_key), ()) if x.value != 0]
-            for x in nonzero or [None]:
-                values = (SHEETS[tbl], row_label, col_label, tables.table(tbl).get((row_key, col_key)),
-                          *((x.unit, x.quarter, x.file, x.sheet, x.cell, x.value) if x else ()))
-                for j, v in enumerate(values, start=1):
-                    put_cell(ws, r, j, v)
-                r += 1
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(LINEAGE_HEADERS))}{r - 1}"
-    _widths(ws, {"A": 10, "B": 40, "C": 16, "D": 8, "E": 10, "F": 6, "G": 40, "H": 14,
-                 "I": 8, "J": 8})
+        if x.value:
+            by_cell[(x.tbl, x.row_key, x.col_key)].append(x)
+    return {(tbl, *key): by_cell[(tbl, *key)] for tbl, keys in _TABLE_CELLS.items()
+            for key in keys if (tbl, *key) in by_cell}
+
+
+def _fixed_place(xs: list[Lineage]) -> str | None:
+    """`sheet!cell` when every contribution comes from the same cell (a template grid)."""
+    places = {(x.sheet, x.cell) for x in xs}
+    sheet, cell = places.pop()
+    return f"{sheet}!{cell}" if not places and sheet and cell else None
+
+
+def _sum_by(xs: list[Lineage], key) -> dict[tuple, int | float]:
+    out: dict[tuple, int | float] = defaultdict(int)
+    for x in xs:
+        out[key(x)] += x.value
+    return out
+
+
+def _file_key(x: Lineage) -> tuple:
+    return x.unit, x.quarter, x.file
+
+
+def _register_key(x: Lineage) -> tuple:
+    return x.unit, x.quarter, x.file, x.sheet, x.cell
+
+
+def _source_order(key: tuple) -> tuple:
+    """By file, then sheet and cell (A9 before A10), then unit and quarter."""
+    unit, quarter, file, *place = key
+    sheet, cell = place or (None, None)
+    return file or "", sheet or "", cell_order(cell), unit or "", quarter or 0
+
+
+def _write_matrix(ws, note: str, keys: dict[str, float], heads: list[tuple[str, list, float]],
+                  cols: list[dict[tuple, int | float]]) -> None:
+    """A note, header rows (name, one value per column, row height) named in the last key
+    column, a row naming the key columns (name: width), then one row per key in source order
+    with each column's sum, blank where none. Frozen below the headers, filterable."""
+    k = len(keys)
+    _label(ws, 1, 1, note, to_row=len(heads), to_col=k - 1)
+    for r, (name, values, height) in enumerate(heads, start=1):
+        _label(ws, r, k, name, center=True, bold=True)
+        for j, v in enumerate(values, start=k + 1):
+            if isinstance(v, str):
+                _label(ws, r, j, v, center=True)
+            else:
+                _number(ws, r, j, v)
+        ws.row_dimensions[r].height = height
+    top = len(heads) + 1
+    for j, (text, width) in enumerate(keys.items(), start=1):
+        _label(ws, top, j, text, center=True, bold=True)
+        ws.column_dimensions[get_column_letter(j)].width = width
+    rows = sorted(dict.fromkeys(key for col in cols for key in col), key=_source_order)
+    for r, key in enumerate(rows, start=top + 1):
+        for j, v in enumerate(key, start=1):
+            put_cell(ws, r, j, v)
+        for j, col in enumerate(cols, start=k + 1):
+            if key in col:
+                ws.cell(r, j, col[key])
+    ws.freeze_panes = ws.cell(top + 1, k + 1).coordinate
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(k + len(cols))}{top + len(rows)}"
+    for j in range(k + 1, k + len(cols) + 1):
+        ws.column_dimensions[get_column_letter(j)].width = _LINEAGE_VALUE_WIDTH
+
+
+def _write_lineage(wb: Workbook, tables: YearTables, lineage: list[Lineage]) -> None:
+    """Where each number of the tables came from, every non-zero contribution listed once:
+    cells taken from one fixed cell of the quarter workbooks in a matrix of source files
+    (数据来源), cells counted from register rows in a matrix of those rows (台账来源). One
+    row per contribution was too slow at city scale (issue 7). Zero and blank contributions
+    are left out; the store's lineage table keeps every one."""
+    columns = _lineage_columns(lineage)
+    places = {c: _fixed_place(xs) for c, xs in columns.items()}
+    fixed = {c: c[0] not in _REGISTER_TABLES and places[c] is not None for c in columns}
+    by_file = [c for c in columns if fixed[c]]
+    by_row = [c for c in columns if not fixed[c]]
+
+    def heads(cells, *more: tuple[str, list, float]) -> list[tuple[str, list, float]]:
+        labels = [cell_labels(*c) for c in cells]
+        return [(LINEAGE_HEADS[0], [SHEETS[c[0]] for c in cells], 30),
+                (LINEAGE_HEADS[1], [row for row, _ in labels], 90),
+                (LINEAGE_HEADS[2], [col for _, col in labels], 48), *more,
+                (LINEAGE_HEADS[4], [tables.table(c[0]).get(c[1:]) for c in cells], 20)]
+
+    _write_matrix(wb.create_sheet(LINEAGE_SHEET),
+                  _LINEAGE_NOTE.format(register=REGISTER_LINEAGE_SHEET),
+                  dict(zip(LINEAGE_KEYS, (14, 6, 44), strict=True)),
+                  heads(by_file, (LINEAGE_HEADS[3], [places[c] for c in by_file], 30)),
+                  [_sum_by(columns[c], _file_key) for c in by_file])
+    _write_matrix(wb.create_sheet(REGISTER_LINEAGE_SHEET), _REGISTER_NOTE,
+                  dict(zip(REGISTER_LINEAGE_KEYS, (14, 6, 44, 16, 8), strict=True)),
+                  heads(by_row), [_sum_by(columns[c], _register_key) for c in by_row])
 
 
 def write_published(path: str | Path, tables: YearTables, *, title: str,
@@ -239,7 +326,7 @@ def write_published(path: str | Path, tables: YearTables, *, title: str,
     _write_c(wb.create_sheet(SHEETS["C"]), tables, title, blank)
     _write_figures(wb.create_sheet(FIGURES_SHEET), tables, title, blank)
     if lineage is not None:
-        _write_lineage(wb.create_sheet(LINEAGE_SHEET), tables, lineage)
+        _write_lineage(wb, tables, lineage)
     with atomic_path(path) as tmp:
         wb.save(tmp)
 

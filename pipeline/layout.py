@@ -7,10 +7,12 @@ lists (categories, channels, forms) from the configuration.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path, PurePath
+from types import MappingProxyType
 
 from openpyxl.utils import get_column_letter
 
@@ -137,8 +139,10 @@ class ChoiceList:
 YES, NO = "yes", "no"
 
 
-def choice_lists(cfg: Config) -> dict[str, ChoiceList]:
-    """Every dropdown list, by defined name, in the column order of the hidden sheet."""
+@functools.cache
+def choice_lists(cfg: Config) -> MappingProxyType[str, ChoiceList]:
+    """Every dropdown list, by defined name, in the column order of the hidden sheet (made once
+    per configuration: every workbook read asks for it)."""
     lists = (
         ChoiceList("list_channel", "收到方式", tuple((c, c) for c in cfg.application_channels)),
         ChoiceList("list_applicant_class", "申请人类型", statutory.APPLICANT_CLASSES),
@@ -148,7 +152,7 @@ def choice_lists(cfg: Config) -> dict[str, ChoiceList]:
         ChoiceList("list_case_kind", "案件类型", statutory.TABLE_C_GROUPS),
         ChoiceList("list_case_result", "结果", statutory.CASE_RESULTS),
     )
-    return {c.name: c for c in lists}
+    return MappingProxyType({c.name: c for c in lists})
 
 
 def list_range(cfg: Config, name: str) -> str:
@@ -197,6 +201,7 @@ def _cell(col: int, row: int) -> str:
 DISTINCT_HEADER = "本季度公开条数（去重）"
 
 
+@functools.cache
 def disclosure_grid(cfg: Config) -> Grid:
     """Rows = categories; a distinct-items column, then one column per channel."""
     labels = [(_cell(1, HEADER_ROW), "公开类别"), (_cell(2, HEADER_ROW), DISTINCT_HEADER)]
@@ -215,6 +220,7 @@ def disclosure_grid(cfg: Config) -> Grid:
     return Grid(SHEET_DISCLOSURE, "主动公开情况", note, tuple(labels), tuple(inputs))
 
 
+@functools.cache
 def interpretation_grid(cfg: Config) -> Grid:
     """Rows = interpretation forms, one count column."""
     labels = [(_cell(1, HEADER_ROW), "解读形式"), (_cell(2, HEADER_ROW), "次数")]
@@ -236,6 +242,7 @@ def quarter_column_label(block: statutory.Block, col_key: str) -> str:
     return label.replace("本年", "本季")
 
 
+@functools.cache
 def article20_grid(cfg: Config) -> Grid:
     """Table A's four blocks, stacked as in the report, with quarter wording."""
     labels: list[tuple[str, str]] = []
@@ -277,6 +284,7 @@ SUPERVISION_HINTS: dict[str, str] = {
 }
 
 
+@functools.cache
 def supervision_grid(cfg: Config) -> Grid:
     """records.SUPERVISION_KEYS, one count each, with a help column."""
     labels = [(_cell(1, HEADER_ROW), "事项"), (_cell(2, HEADER_ROW), "本季度数量"),
@@ -293,7 +301,9 @@ def supervision_grid(cfg: Config) -> Grid:
                 hints=tuple(hints))
 
 
+@functools.cache
 def grids(cfg: Config) -> tuple[Grid, ...]:
+    """The four grid sheets, made once per configuration (they are immutable)."""
     return (disclosure_grid(cfg), interpretation_grid(cfg), article20_grid(cfg),
             supervision_grid(cfg))
 

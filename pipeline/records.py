@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Lineage of a value: the workbook (relative to the workbooks folder), sheet and cell."""
 
@@ -19,7 +19,7 @@ class Source:
     cell: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Header:
     """Identity of one quarter's workbook, as written inside it."""
 
@@ -49,7 +49,7 @@ SUPERVISION_KEYS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     """One numeric input cell. value None means the cell was left blank ("未填写")."""
 
@@ -63,7 +63,7 @@ class Fact:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Application:
     """One row of the application register (依申请公开登记台账), without personal fields.
 
@@ -89,7 +89,7 @@ class Application:
     cells: dict[str, str] = field(default_factory=dict, compare=False)  # field -> cell address
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     """One administrative review or litigation case. kind is a TABLE_C_GROUPS key, result a
     CASE_RESULTS key ("pending" while open on 31 December)."""

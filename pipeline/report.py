@@ -12,8 +12,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pipeline import report_text, statutory, store
 from pipeline.config import Config, load_config
@@ -21,6 +20,9 @@ from pipeline.findings import Finding
 from pipeline.model import YearTables
 from pipeline.notebooks import NOTEBOOKS_DIR, notebook_path, run_notebook
 from pipeline.report_text import Part, TextData, compose, fmt_number
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REPORT_NAME = "政府信息公开工作年度报告"
 NOTEBOOK = "report.ipynb"
@@ -199,7 +201,10 @@ def build_report_model(con: sqlite3.Connection, cfg: Config, year: int) -> Repor
 # --- Views for the notebook --------------------------------------------------------------------
 
 def table_frames(tables: YearTables) -> dict[str, pd.DataFrame]:
-    """The three tables with their statutory labels, for reading in the notebook."""
+    """The three tables with their statutory labels, for reading in the notebook (pandas is
+    imported here: `xxgk check` reviews the report text without it)."""
+    import pandas as pd
+
     a = pd.DataFrame(
         [(b.header, label, statutory.table_a_column_label(row, col), tables.a.get((row, col)))
          for b in statutory.TABLE_A_BLOCKS for row, label in b.rows for col, _ in b.columns],

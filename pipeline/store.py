@@ -45,7 +45,7 @@ CREATE TABLE lineage (year INTEGER, tbl TEXT, row_key TEXT, col_key TEXT, unit T
 """
 
 
-@dataclass
+@dataclass(slots=True)
 class Submission:
     year: int
     unit: str
@@ -54,7 +54,7 @@ class Submission:
     status: str
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Lineage:
     year: int
     tbl: str
@@ -103,6 +103,9 @@ def write_store(path: str | Path, content: StoreContent, *, version: str, report
         tmp.unlink()
         con = sqlite3.connect(tmp)
         try:
+            # A new file renamed into place only once complete: no journal needed.
+            con.execute("PRAGMA journal_mode = OFF")
+            con.execute("PRAGMA synchronous = OFF")
             con.executescript(SCHEMA)
             _fill(con, content)
             if review is not None:
@@ -124,12 +127,12 @@ def _fill(con: sqlite3.Connection, c: StoreContent) -> None:
         con.execute("INSERT INTO years VALUES (?, ?)", (y.year, y.source))
         for tbl in ("A", "B", "C"):
             con.executemany("INSERT INTO table_cells VALUES (?, ?, ?, ?, ?)",
-                            [(y.year, tbl, r, col, v) for (r, col), v in y.table(tbl).items()])
+                            ((y.year, tbl, r, col, v) for (r, col), v in y.table(tbl).items()))
         con.executemany("INSERT INTO figures VALUES (?, ?, ?)",
-                        [(y.year, k, v) for k, v in y.figures.items()])
-    con.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?)", [
+                        ((y.year, k, v) for k, v in y.figures.items()))
+    con.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?)", (
         (f.year, f.unit, f.quarter, f.topic, f.key, f.dim, f.value, *_src(f.source))
-        for f in c.facts])
+        for f in c.facts))
     con.executemany("INSERT INTO applications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
         (a.year, a.unit, a.quarter, a.app_id, _d(a.received), a.channel, a.applicant_class,
          _d(a.correction_sent), _d(a.correction_received), int(a.extended), a.consult_days,
@@ -142,9 +145,9 @@ def _fill(con: sqlite3.Connection, c: StoreContent) -> None:
     _insert_findings(con, c.findings)
     con.executemany("INSERT INTO submissions VALUES (?,?,?,?,?)", [
         (s.year, s.unit, s.quarter, s.file, s.status) for s in c.submissions])
-    con.executemany("INSERT INTO lineage VALUES (?,?,?,?,?,?,?,?,?,?)", [
+    con.executemany("INSERT INTO lineage VALUES (?,?,?,?,?,?,?,?,?,?)", (
         (x.year, x.tbl, x.row_key, x.col_key, x.unit, x.quarter, x.file, x.sheet, x.cell, x.value)
-        for x in c.lineage])
+        for x in c.lineage))
     con.executemany("INSERT INTO paragraphs VALUES (?,?,?,?,?,?)", c.paragraphs)
 
 

@@ -62,6 +62,7 @@ def test_consolidated_workbook_reads_back_with_the_published_tables_reader(check
     assert findings == []
     wb = openpyxl.load_workbook(out / "2023" / "2023年汇总报表.xlsx", read_only=True)
     assert history.LINEAGE_SHEET in wb.sheetnames
+    assert history.REGISTER_LINEAGE_SHEET in wb.sheetnames
 
 
 def test_lineage_names_the_cell_behind_the_application(checked):

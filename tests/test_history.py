@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import openpyxl
 
-from pipeline import statutory
+from pipeline import layout, statutory
 from pipeline.history import (
     FIGURE_VALUE_HEADER,
     FIGURES_SHEET,
     LINEAGE_SHEET,
+    REGISTER_LINEAGE_SHEET,
     SHEETS,
     read_published,
     write_published,
@@ -173,30 +174,104 @@ def test_a_file_that_is_not_a_workbook(tmp_path):
     assert [f.rule for f in findings] == ["HI001"] and set(t.b.values()) == {None}
 
 
-def test_lineage_sheet_lists_every_contribution(tmp_path):
-    t = YearTables(2023, "workbooks", *st.seed_2023(), figures=dict(st.SAMPLE_FIGURES[2023]))
-    file = "2023/第2季度/2023年第2季度-街道本级.xlsx"
-    lineage = [Lineage(2023, "B", "new", "natural", "街道本级", 2, file, "依申请公开台账", "A5", 1),
-               Lineage(2023, "B", "new", "natural", "青松社区", 3, "f.xlsx", "=HYPERLINK()",
-                       "A6", 1)]
+F1 = "2023/第1季度/2023年第1季度-街道本级.xlsx"
+F2 = "2023/第2季度/2023年第2季度-青松社区.xlsx"
+GRID, APPS, CASES = layout.SHEET_ARTICLE20, layout.SHEET_APPLICATIONS, layout.SHEET_CASES
+TOTAL = statutory.TOTAL[1]
+FORMULA_LIKE = "=HYPERLINK()"  # a unit name typed in a workbook: written as text, never run
+
+
+def _lineage() -> list[Lineage]:
+    """Two files: a grid cell from one fixed cell, a zero and a blank grid cell, a grid cell
+    from two different cells, an application cell fed by three register rows, a case."""
+    def x(tbl, row, col, file, sheet, cell, value):
+        unit, q = ("街道本级", 1) if file == F1 else (FORMULA_LIKE, 2)
+        return Lineage(2023, tbl, row, col, unit, q, file, sheet, cell, value)
+
+    return [x("A", "rules", "made", F1, GRID, "B5", 2), x("A", "rules", "made", F2, GRID, "B5", 3),
+            x("A", "rules", "repealed", F1, GRID, "C5", 0),
+            x("A", "rules", "repealed", F2, GRID, "C5", 0),
+            x("A", "normative", "made", F1, GRID, "B6", None),
+            x("A", "penalty", "decisions", F1, GRID, "C9", 1),
+            x("A", "penalty", "decisions", F2, GRID, "C10", 1),
+            *(x("B", "new", col, f, APPS, cell, 1) for f, cell in ((F1, "A10"), (F1, "A6"),
+                                                                  (F2, "A5"))
+              for col in ("natural", "total")),
+            x("B", "new", "business", F1, APPS, "A7", 0),
+            x("C", "review", "upheld", F2, CASES, "A5", 1),
+            x("C", "review", "total", F2, CASES, "A5", 1)]
+
+
+def _lineage_tables() -> YearTables:
+    t = distinct_tables(2023)
+    t.a.update({("rules", "made"): 5, ("rules", "repealed"): 0, ("normative", "made"): 0,
+                ("penalty", "decisions"): 2})
+    t.b.update({("new", "natural"): 3, ("new", "total"): 3, ("new", "business"): 0})
+    t.c.update({("review", "upheld"): 1, ("review", "total"): 1})
+    return t
+
+
+def _block(ws, rows: range, first_col: int) -> list[list]:
+    return [[ws.cell(r, c).value for c in range(first_col, ws.max_column + 1)] for r in rows]
+
+
+def test_lineage_sheet_is_a_matrix_of_files_for_grid_cells(tmp_path):
+    t = _lineage_tables()
     path = tmp_path / "out.xlsx"
-    write_published(path, t, title="2023年汇总报表", lineage=lineage)
-    ws = openpyxl.load_workbook(path)[LINEAGE_SHEET]
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
-    n_cells = (len(statutory.TABLE_A_CELLS) + len(statutory.TABLE_B_CELLS)
-               + len(statutory.TABLE_C_CELLS))
-    assert len(rows) == n_cells + 1          # one cell has two contributions
-    new_natural = [r for r in rows if r[1] == statutory.TABLE_B_ROW["new"].label
-                   and r[2] == NATURAL]
-    assert new_natural == [
-        (SHEETS["B"], statutory.TABLE_B_ROW["new"].label, NATURAL, 1, "街道本级", 2, file,
-         "依申请公开台账", "A5", 1),
-        (SHEETS["B"], statutory.TABLE_B_ROW["new"].label, NATURAL, 1, "青松社区", 3, "f.xlsx",
-         "=HYPERLINK()", "A6", 1)]
-    # A numbered outcome is named with its group, not by "1." alone.
-    assert (SHEETS["B"], statutory.outcome_choice("unavailable_1"), NATURAL, 1) in [
-        r[:4] for r in rows]
-    formula_like = next(c for row in ws.iter_rows() for c in row if c.value == "=HYPERLINK()")
-    assert formula_like.data_type == "s"
-    back, findings = read_published(path, 2023)   # the extra sheet does not disturb reading
-    assert findings == [] and back.b == t.b
+    write_published(path, t, title="2023年汇总报表", lineage=_lineage())
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[-2:] == [LINEAGE_SHEET, REGISTER_LINEAGE_SHEET]
+    ws = wb[LINEAGE_SHEET]
+    assert REGISTER_LINEAGE_SHEET in ws["A1"].value and "A1:B5" in ws.merged_cells
+    # Only the grid cell with one fixed source: zero, blank and row-by-row cells are not here.
+    assert _block(ws, range(1, 6), 3) == [
+        ["表格", SHEETS["A"]],
+        ["行", statutory.TABLE_A_ROW_LABELS["rules"]],
+        ["列", statutory.table_a_column_label("rules", "made")],
+        ["来源", f"{GRID}!B5"],
+        ["合计", 5]]
+    assert _block(ws, range(6, ws.max_row + 1), 1) == [
+        ["单位", "季度", "文件", None],
+        ["街道本级", 1, F1, 2],
+        [FORMULA_LIKE, 2, F2, 3]]
+    assert ws["D7"].value + ws["D8"].value == ws["D5"].value
+    assert ws["A8"].data_type == "s" and ws["A8"].quotePrefix
+    assert ws.freeze_panes == "D7" and ws.auto_filter.ref == "A6:D8"
+    back, findings = read_published(path, 2023)   # the extra sheets do not disturb reading
+    assert findings == [] and back == t
+
+
+def test_register_lineage_sheet_is_a_matrix_of_register_rows(tmp_path):
+    path = tmp_path / "out.xlsx"
+    write_published(path, _lineage_tables(), title="2023年汇总报表", lineage=_lineage())
+    ws = openpyxl.load_workbook(path)[REGISTER_LINEAGE_SHEET]
+    new = statutory.TABLE_B_ROW["new"].label
+    review = dict(statutory.TABLE_C_GROUPS)["review"]
+    assert _block(ws, range(1, 5), 5) == [
+        ["表格", SHEETS["A"], SHEETS["B"], SHEETS["B"], SHEETS["C"], SHEETS["C"]],
+        ["行", statutory.TABLE_A_ROW_LABELS["penalty"], new, new, review, review],
+        ["列", statutory.table_a_column_label("penalty", "decisions"), NATURAL, TOTAL,
+         dict(statutory.CASE_RESULTS)["upheld"], TOTAL],
+        ["合计", 2, 3, 3, 1, 1]]
+    rows = _block(ws, range(5, ws.max_row + 1), 1)
+    assert rows == [
+        ["单位", "季度", "文件", "工作表", "单元格", None, None, None, None, None],
+        ["街道本级", 1, F1, APPS, "A6", None, 1, 1, None, None],   # A6 before A10
+        ["街道本级", 1, F1, APPS, "A10", None, 1, 1, None, None],
+        ["街道本级", 1, F1, GRID, "C9", 1, None, None, None, None],
+        [FORMULA_LIKE, 2, F2, APPS, "A5", None, 1, 1, None, None],
+        [FORMULA_LIKE, 2, F2, CASES, "A5", None, None, None, 1, 1],
+        [FORMULA_LIKE, 2, F2, GRID, "C10", 1, None, None, None, None]]
+    assert [sum(r[j] or 0 for r in rows[1:]) for j in range(5, 10)] == [2, 3, 3, 1, 1]
+    assert all(ws.cell(r, 1).data_type == "s" for r in range(6, 12))
+    assert ws.freeze_panes == "F6" and ws.auto_filter.ref == "A5:J11"
+
+
+def test_lineage_sheets_without_contributions_keep_their_shape(tmp_path):
+    path = tmp_path / "out.xlsx"
+    write_published(path, distinct_tables(2023), title="标题", lineage=[])
+    wb = openpyxl.load_workbook(path)
+    ws, reg = wb[LINEAGE_SHEET], wb[REGISTER_LINEAGE_SHEET]
+    assert [c.value for c in ws[6]] == ["单位", "季度", "文件"] and ws.max_row == 6
+    assert [c.value for c in reg[5]] == ["单位", "季度", "文件", "工作表", "单元格"]
+    assert reg.max_row == 5 and reg.auto_filter.ref == "A5:E5"
