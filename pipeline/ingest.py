@@ -416,7 +416,10 @@ def _identity_ok(header: Header, named: tuple[int, int, str] | None, ctx: _Conte
     return True
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def _parse_number(raw, kind: str) -> normalize.Parsed:
+    """Cached (typed, so 1, 1.0 and True stay apart): the same few numbers fill most cells of
+    every workbook, and a Parsed is immutable."""
     return normalize.parse_amount(raw) if kind == layout.AMOUNT else normalize.parse_count(raw)
 
 
