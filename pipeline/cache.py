@@ -189,10 +189,12 @@ class _Codec:
         where.update({j: len(consts) + k for k, j in enumerate(vary)})
         flat = operator.itemgetter(*(where[j] for j in range(self.width)))
         out = []
+        width, record, intern = len(vary), self._record, sys.intern
         for row in block["rows"]:
-            if len(row) != len(vary):
+            if len(row) != width:
                 raise ValueError("bad row")
-            out.append(self._record(flat(consts + [_shared(v) for v in row])))
+            # _shared, inlined: this loop runs for every value of every cached record
+            out.append(record(flat(consts + [intern(v) if type(v) is str else v for v in row])))
         return out
 
     def _record(self, flat: tuple):
