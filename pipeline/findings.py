@@ -82,6 +82,11 @@ def finding(rule_id: str, *, unit=None, file=None, sheet=None, cell=None, year=N
                    file=file, sheet=sheet, cell=cell, year=year)
 
 
+def rule_title(rule_id: str) -> str:
+    """A declared rule's short Chinese title."""
+    return _RULES[rule_id].title
+
+
 def all_rules() -> list[Rule]:
     for name in RULE_MODULES:
         try:

@@ -17,9 +17,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineError, CalamineWorkbook
 
-from pipeline import statutory
+from pipeline import ingest, statutory
 from pipeline.atomic import atomic_path
 from pipeline.findings import Finding, define, finding
 from pipeline.findings_report import cell_order, put_cell
@@ -465,19 +464,17 @@ def read_published(path: str | Path, year: int, *, file: str | None = None
     file = file or path.name
     tables = empty_tables(year, "published")
     findings: list[Finding] = []
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except (OSError, CalamineError) as exc:
-        reason = "文件不存在" if not path.is_file() else f"{type(exc).__name__}: {exc}"
+    if not path.is_file():
+        return tables, [finding("HI001", file=file, year=year, reason="文件不存在")]
+    grids, reason = ingest.read_grids(path, [*SHEETS.values(), FIGURES_SHEET])
+    if reason is not None:
         return tables, [finding("HI001", file=file, year=year, reason=reason)]
-    names = set(wb.sheet_names)
 
     def sheet(name: str) -> _Sheet | None:
-        if name not in names:
+        if name not in grids:
             findings.append(finding("HI002", file=file, year=year, name=name))
             return None
-        grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        return _Sheet(grid, name, file, year, findings)
+        return _Sheet(grids[name], name, file, year, findings)
 
     for tbl, locate in _LOCATORS.items():
         s = sheet(SHEETS[tbl])

@@ -13,7 +13,7 @@ import io
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from pipeline import cache, layout, normalize, safety
 from pipeline.config import Config
-from pipeline.findings import Finding, define, finding
+from pipeline.findings import Finding, define, finding, rule_title
 from pipeline.layout import Grid, Register
 from pipeline.records import Application, Case, Fact, Header, Source
 
@@ -176,6 +176,30 @@ def open_workbook(path: str | Path, scan: safety.Scan | None = None) -> Calamine
         raise safety.Refused(scan.problems)
     data = scan.data if scan.data is not None else Path(path).read_bytes()
     return CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+def read_grids(path: str | Path, names: Iterable[str]
+               ) -> tuple[dict[str, list[list]], str | None]:
+    """The values of those of the named sheets the file has, read after the same safety checks
+    as a quarter's workbook (for the published tables and the report text); or ({}, reason in
+    Chinese) when the file, or one of these sheets, cannot be read safely."""
+    scan = safety.scan_file(path)
+    if scan.refused:
+        return {}, "、".join(dict.fromkeys(rule_title(p.rule) for p in scan.problems))
+    grids: dict[str, list[list]] = {}
+    try:
+        with open_workbook(path, scan) as workbook:
+            for name in names:
+                if name in scan.oversized:
+                    return {}, f"{rule_title('IN012')}（“{name}”）"
+                if name in workbook.sheet_names:
+                    grids[name] = workbook.get_sheet_by_name(name).to_python(
+                        skip_empty_area=False)
+    except BaseException as exc:  # noqa: B036 - a panic in calamine is a finding too
+        if isinstance(exc, _INTERRUPTS):
+            raise
+        return {}, _SHEET_ERRORS.get(type(exc).__name__, type(exc).__name__)
+    return grids, None
 
 
 def _to_sheet(sheet) -> Sheet:

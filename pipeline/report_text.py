@@ -30,9 +30,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineWorkbook
 
-from pipeline import statutory
+from pipeline import ingest, statutory
 from pipeline.atomic import atomic_path
 from pipeline.config import Config
 from pipeline.findings import Finding, define, finding
@@ -237,15 +236,14 @@ def read_paragraphs(path: str | Path, year: int, workbooks_dir: str | Path | Non
     except ValueError:
         file = path.name
     columns = "、".join(COLUMNS)
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception:  # noqa: BLE001 - calamine raises several types for unreadable files
-        return [], [finding("TX001", file=file, year=year, problem="无法打开（文件损坏或不是 .xlsx）",
+    grids, reason = ingest.read_grids(path, [SHEET])
+    if reason is not None:
+        return [], [finding("TX001", file=file, year=year, problem=f"无法打开（{reason}）",
                             columns=columns)]
-    if SHEET not in wb.sheet_names:
+    if SHEET not in grids:
         return [], [finding("TX001", file=file, year=year, problem=f"中没有工作表“{SHEET}”",
                             columns=columns)]
-    grid = wb.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+    grid = grids[SHEET]
     header = [_text(v) for v in grid[0]] if grid else []
     missing = [c for c in ("段落编号", "方式", "文字") if c not in header]
     if missing:

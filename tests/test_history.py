@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
+
 import openpyxl
 
 from pipeline import layout, statutory
@@ -172,6 +175,34 @@ def test_a_file_that_is_not_a_workbook(tmp_path):
     path.write_text("not a workbook")
     t, findings = read_published(path, 2021)
     assert [f.rule for f in findings] == ["HI001"] and set(t.b.values()) == {None}
+
+
+def _with_entity(src: Path, dst: Path) -> None:
+    """A copy of an .xlsx whose workbook part declares an XML entity (a "billion laughs")."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/workbook.xml":
+                head, _, body = data.rpartition(b"?>")  # after the declaration, if any
+                data = head + _ + b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + body
+            zout.writestr(info, data)
+
+
+def test_published_tables_pass_the_same_safety_checks_as_quarter_workbooks(tmp_path):
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    t, findings = read_published(empty, 2021)
+    assert [f.rule for f in findings] == ["HI001"] and "文件是空的" in findings[0].message
+    assert set(t.b.values()) == {None}
+    good = tmp_path / "good.xlsx"
+    write_published(good, YearTables(2021, "published", *st.seed_2023(),
+                                     figures=dict(st.SAMPLE_FIGURES[2023])), title="2021年")
+    assert read_published(good, 2021)[1] == []
+    bad = tmp_path / "entity.xlsx"
+    _with_entity(good, bad)
+    t, findings = read_published(bad, 2021)
+    assert [f.rule for f in findings] == ["HI001"] and "XML 实体" in findings[0].message
+    assert set(t.a.values()) == {None}
 
 
 F1 = "2023/第1季度/2023年第1季度-街道本级.xlsx"

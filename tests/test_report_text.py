@@ -143,6 +143,12 @@ def test_read_paragraphs_reports_unknown_keys_modes_and_duplicates(tmp_path):
     assert "overview.proactive" in next(f.message for f in findings if f.rule == "TX002")
 
 
+def test_read_paragraphs_of_an_unsafe_file_is_one_clear_finding(tmp_path):
+    (tmp_path / "x.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    rows, findings = rt.read_paragraphs(tmp_path / "x.xlsx", 2023)
+    assert rows == [] and rules(findings) == ["TX001"] and "无法打开" in findings[0].message
+
+
 def test_read_paragraphs_without_the_sheet_is_one_clear_finding(tmp_path):
     wb = openpyxl.Workbook()
     wb.active.title = "Sheet1"
