@@ -65,9 +65,11 @@ def page_name(unit: str | None) -> str:
     return INDEX if unit is None else f"{unit}.html"
 
 
-def nav_links(units: Sequence[str], current: str | None) -> list[tuple[str, str, bool]]:
-    """(label, relative link, is current page) for the index and every unit page."""
-    pages = [(INDEX_LABEL, None), *((u, u) for u in units)]
+def nav_links(units: Sequence[str], current: str | None, *, index: bool = True
+              ) -> list[tuple[str, str, bool]]:
+    """(label, relative link, is current page) for the index (unless `index` is False) and
+    each page of `units`."""
+    pages = [*([(INDEX_LABEL, None)] if index else []), *((u, u) for u in units)]
     return [(label, page_name(unit), unit == current) for label, unit in pages]
 
 
@@ -139,12 +141,15 @@ def page_titles(data: charts.DashboardData) -> tuple[str, str]:
 
 
 def write_dashboard(data: charts.DashboardData, output_dir: str | Path, *,
+                    nav: Sequence[tuple[str, str, bool]] | None = None,
                     generated: date | None = None) -> Path:
-    """The page of `data` (index.html for the sub-district, <unit>.html for a unit)."""
+    """The page of `data` (index.html for the sub-district, <unit>.html for a unit); `nav`
+    defaults to the index and every unit page."""
     title, subtitle = page_titles(data)
     return write_page(charts.dashboard_figures(data).values(),
                       Path(output_dir) / page_name(data.unit), title, subtitle,
-                      nav=nav_links(data.units, data.unit), generated=generated)
+                      nav=nav_links(data.units, data.unit) if nav is None else nav,
+                      generated=generated)
 
 
 def write_pages(data: charts.DashboardData, output_dir: str | Path, *, unit: str = "",
@@ -154,13 +159,14 @@ def write_pages(data: charts.DashboardData, output_dir: str | Path, *, unit: str
     pages of `units` (all units when empty)."""
     if unit and all_units:
         raise ValueError("参数 unit 与 all_units 不能同时使用：生成全部单位页面时请将 unit 留空。")
-    if unit:
-        return [write_dashboard(data.for_unit(unit), output_dir, generated=generated)]
-    pages = [write_dashboard(data, output_dir, generated=generated)]
-    if all_units:
-        pages += [write_dashboard(data.for_unit(u), output_dir, generated=generated)
-                  for u in (units or data.units)]
-    return pages
+    written = [unit] if unit else [None, *((units or data.units) if all_units else ())]
+    # The menu links the pages of this run and those an earlier run left, never a missing one.
+    folder = Path(output_dir)
+    index = None in written or (folder / page_name(None)).is_file()
+    linked = [u for u in data.units if u in written or (folder / page_name(u)).is_file()]
+    return [write_dashboard(data if u is None else data.for_unit(u), folder,
+                            nav=nav_links(linked, u, index=index), generated=generated)
+            for u in written]
 
 
 def load_data(store_path: str | Path, year: int, *, years_back: int = 2,

@@ -92,6 +92,23 @@ def test_write_pages_refuses_unit_with_all_units(seed_store, tmp_path):
     assert list(tmp_path.iterdir()) == [seed_store]
 
 
+def _nav_hrefs(path) -> list[str]:
+    return [unquote(r[2]) for r in _parse(path.read_text("utf-8")).refs if r[1] == "href"]
+
+
+def test_the_menu_links_only_pages_that_exist(seed_store, tmp_path):
+    data = dashboards.load_data(seed_store, 2023)
+    out = tmp_path / "dashboards"
+    (page,) = dashboards.write_pages(data, out, unit="青松社区")
+    assert _nav_hrefs(page) == ["青松社区.html"]   # no index or other unit written yet
+    (index,) = dashboards.write_pages(data, out)
+    assert _nav_hrefs(index) == ["index.html", "青松社区.html"]
+    (page,) = dashboards.write_pages(data, out, unit="明德社区")
+    assert _nav_hrefs(page) == ["index.html", "青松社区.html", "明德社区.html"]  # units' order
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["index.html", "青松社区.html", "明德社区.html"])
+
+
 def test_notebook_is_committed_clean_with_declared_parameters():
     nb = nbformat.read(notebook_path("dashboard.ipynb"), as_version=4)
     assert nb.metadata.kernelspec.name == "python3"
