@@ -7,6 +7,9 @@ published tables of that year), so the store always has the history the charts a
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +34,41 @@ define("ID001", "error", "没有该年度的数据",
 # journal beside the store's), and the notebook papermill was still writing. None of them is an
 # output; every run starts by removing them.
 LEFTOVERS = (".*.tmp", ".*.tmp-journal", ".*.running.ipynb")
+
+
+LOCK_NAME = ".xxgk.lock"
+
+
+class Busy(Exception):
+    """Another xxgk run holds the outputs folder."""
+
+
+def _try_lock(fh) -> None:
+    """Lock the open file exclusively without waiting; OSError when another process holds it.
+    The operating system releases the lock when the holder ends, even when killed."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+@contextmanager
+def outputs_lock(outputs_dir: Path) -> Iterator[None]:
+    """One run at a time per outputs folder: a second run would take the first one's temp
+    files for leftovers of a killed run and remove them, and the two would overwrite each
+    other's outputs."""
+    outputs_dir.mkdir(parents=True, exist_ok=True)
+    with open(outputs_dir / LOCK_NAME, "a+b") as fh:
+        try:
+            _try_lock(fh)
+        except OSError:
+            raise Busy(f"另一个 xxgk 正在使用输出目录 {outputs_dir}（例如另一个窗口中的 xxgk build）。"
+                       "请等它结束后再运行；同时运行会互相覆盖结果。") from None
+        yield
 
 
 def remove_leftovers(outputs_dir: Path) -> None:

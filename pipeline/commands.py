@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -13,6 +14,21 @@ from pipeline.findings import format_finding
 
 class CannotRun(Exception):
     """The command cannot run at all (exit 2); the message is Chinese."""
+
+
+def _exclusive(command):
+    """Run the command holding the outputs folder's lock (see build.outputs_lock), once the
+    configuration has been found valid (a wrong --config must not create the folder)."""
+    @functools.wraps(command)
+    def run(args) -> int:
+        config_path, _, outputs = paths(args)
+        load_config(config_path)
+        try:
+            with build.outputs_lock(outputs):
+                return command(args)
+        except build.Busy as exc:
+            raise CannotRun(str(exc)) from None
+    return run
 
 
 def _say(text: str) -> None:
@@ -48,6 +64,7 @@ def _check(args, command: str):
     return cfg, config_path, workbooks, outputs, result
 
 
+@_exclusive
 def cmd_check(args) -> int:
     *_, outputs, result = _check(args, "check")
     if args.json:
@@ -92,6 +109,7 @@ def _checked_year(args, command: str):
     return run if args.year in result.tables else None
 
 
+@_exclusive
 def cmd_build(args) -> int:
     run = _checked_year(args, "build")
     if run is None:
@@ -101,6 +119,7 @@ def cmd_build(args) -> int:
     return _report(cfg, config_path, outputs, result, args.year, args.draft)
 
 
+@_exclusive
 def cmd_dashboards(args) -> int:
     cfg = load_config(args.config)
     if args.unit and args.unit not in cfg.units:
@@ -113,6 +132,7 @@ def cmd_dashboards(args) -> int:
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
+@_exclusive
 def cmd_report(args) -> int:
     run = _checked_year(args, "report")
     if run is None:
