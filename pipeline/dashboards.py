@@ -134,8 +134,9 @@ def write_page(figures: Iterable[go.Figure], path: str | Path, title: str, subti
 def page_titles(data: charts.DashboardData) -> tuple[str, str]:
     years = sorted(data.sources)
     span = f"{years[0]}—{years[-1]}年逐年对比" if len(years) > 1 else f"{years[0]}年"
-    who = data.unit or ""
-    title = f"{data.organ}{who}{data.year}年政府信息公开工作看板"
+    # The unit in brackets: "团结大街街道街道本级…" would read as a stutter.
+    who = f"（{data.unit}）" if data.unit else ""
+    title = f"{data.organ}{data.year}年政府信息公开工作看板{who}"
     subtitle = f"填报单位：{data.unit} · {span}" if data.unit else f"{INDEX_LABEL} · {span}"
     return title, subtitle
 

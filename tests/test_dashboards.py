@@ -157,7 +157,7 @@ def test_run_dashboards_executes_the_notebook(seed_store, tmp_path, repo_root):
         assert (dash / unquote(href)).is_file()
 
     unit = (dash / "青松社区.html").read_text(encoding="utf-8")
-    assert "<title>团结大街街道青松社区2023年政府信息公开工作看板</title>" in unit
+    assert "<title>团结大街街道2023年政府信息公开工作看板（青松社区）</title>" in unit
     assert "填报单位：青松社区" in unit and "据本单位登记台账" in unit
     assert "按填报单位" not in unit and unit.count('class="chart"') == 10
 
@@ -186,7 +186,7 @@ def test_page_titles(seed_store):
     data = dashboards.load_data(seed_store, 2023, years_back=0)
     assert dashboards.page_titles(data) == ("2023年政府信息公开工作看板", "全街道汇总 · 2023年")
     assert dashboards.page_titles(data.for_unit("明德社区")) == (
-        "明德社区2023年政府信息公开工作看板", "填报单位：明德社区 · 2023年")
+        "2023年政府信息公开工作看板（明德社区）", "填报单位：明德社区 · 2023年")
 
 
 def test_missing_store_or_year_is_a_clear_error(seed_store, tmp_path):
