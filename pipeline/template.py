@@ -15,6 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -57,6 +58,11 @@ TEXT_FORMAT = "@"
 _CELL_FORMAT = {layout.DATE: DATE_FORMAT, layout.TEXT: TEXT_FORMAT, layout.COUNT: "0",
                 layout.AMOUNT: "0.00"}
 _FIRST_DATE, _LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
+
+
+_INSTRUCTION_WIDTHS = (24, 66)  # 填表说明: column A (names), column B (examples)
+_INSTRUCTION_LINE = sum(_INSTRUCTION_WIDTHS) - 6  # display places per line of merged text
+_LINE_HEIGHT = 16  # points per line of 11-point text
 
 
 def _display_width(text: str) -> int:
@@ -160,9 +166,18 @@ def _instructions(ws: Worksheet, cfg: Config, unit: str, year: int, quarter: int
         "",
         f"“{reg.sheet}”填写示例（仅供参考，请在“{reg.sheet}”工作表中填写）：",
     )
+    # Two columns (a register column's name, its example) under text spanning both, so the
+    # sheet prints on portrait A4 at full size. Heights are set: no program fits the height of
+    # a merged cell to its wrapped text.
+    for j, width in enumerate(_INSTRUCTION_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
     for i, text in enumerate(lines, start=1):
-        ws.cell(i, 1, text).alignment = Alignment(wrap_text=False, vertical="center")
+        ws.cell(i, 1, text).alignment = _WRAP
+        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=2)
+        lines_needed = -(-_display_width(text) // _INSTRUCTION_LINE)
+        ws.row_dimensions[i].height = _LINE_HEIGHT * max(1, lines_needed)
     ws.cell(1, 1).font = _TITLE_FONT
+    ws.row_dimensions[1].height = 2 * _LINE_HEIGHT
     example: RegisterRow = {
         "app_id": f"{year}-001", "received": date(year, quarter * 3 - 2, 5),
         "channel": cfg.application_channels[0],
@@ -174,16 +189,18 @@ def _instructions(ws: Worksheet, cfg: Config, unit: str, year: int, quarter: int
         "remark": "示例",
     }
     head = len(lines) + 1
-    for j, column in enumerate(reg.columns, start=1):
-        _heading(ws.cell(head, j, column.label))
-        cell = ws.cell(head + 1, j, example.get(column.key))
+    _heading(ws.cell(head, 1, "栏目"))
+    _heading(ws.cell(head, 2, "填写示例"))
+    for i, column in enumerate(reg.columns, start=head + 1):
+        ws.cell(i, 1, column.label).border = _BORDER
+        ws.cell(i, 1).alignment = _WRAP
+        cell = ws.cell(i, 2, example.get(column.key))
         cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="left", vertical="center")
         if column.kind == layout.DATE:
             cell.number_format = DATE_FORMAT
-        ws.column_dimensions[cell.column_letter].width = column.width
-    ws.row_dimensions[head].height = 36
     _protect(ws)
-    _print_setup(ws, landscape=True, title_rows=None)
+    _print_setup(ws, landscape=False, title_rows=None)
 
 
 def _header_sheet(ws: Worksheet, unit: str, year: int, quarter: int) -> None:

@@ -156,6 +156,17 @@ def test_instructions_have_an_example_register_row(blank):
     assert "申请编号" in texts and "（一）予以公开" in texts and "2023-001" in texts
 
 
+def test_instructions_print_at_full_size_on_portrait_a4(blank):
+    ws = blank["填表说明"]
+    assert ws.max_column == 2 and ws.page_setup.orientation == "portrait"
+    # Two columns of ~90 places print on A4 without shrinking (portrait takes ~95 at 100 %).
+    assert sum(ws.column_dimensions[c].width for c in "AB") <= 95
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    longest = max(range(1, 12), key=lambda r: len(str(ws.cell(r, 1).value or "")))
+    assert f"A{longest}:B{longest}" in merged and ws.cell(longest, 1).alignment.wrap_text
+    assert ws.row_dimensions[longest].height >= 32  # two lines or more, not clipped to one
+
+
 def test_write_workbook_never_overwrites(config, tmp_path):
     path = tmp_path / "x.xlsx"
     write_workbook(config, path, "街道本级", 2023, 1)
