@@ -1,0 +1,365 @@
+"""The fast paths of pipeline.safety, on tiny hand-made zips and sheets: one bounded inflate
+call per member, the "!" test before the declaration search, the screens before the used-area
+count, the formula search and the number search, and the remembered workbook parts. Each must
+refuse and report what the rules say; the used-area screens are also held against the count as
+its docstring defines it, on generated sheets."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import tracemalloc
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+from openpyxl.utils.cell import column_index_from_string
+
+from pipeline import safety
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+# --- Tiny files ----------------------------------------------------------------------------------
+
+def _workbook(sheets: dict[str, str], book_extra: str = "") -> dict[str, bytes]:
+    """The parts of a minimal .xlsx: sheet name -> the inside of its <sheetData>."""
+    entries = "".join(f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>'
+                      for n, name in enumerate(sheets, start=1))
+    rels = "".join(f'<Relationship Id="rId{n}" Type="{REL}/worksheet" '
+                   f'Target="worksheets/sheet{n}.xml"/>' for n in range(1, len(sheets) + 1))
+    parts = {
+        "_rels/.rels": f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" '
+                       f'Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>{entries}</sheets>'
+                           f'{book_extra}</workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{PKG}">{rels}</Relationships>',
+    }
+    for n, rows in enumerate(sheets.values(), start=1):
+        parts[f"xl/worksheets/sheet{n}.xml"] = (f'<worksheet xmlns="{MAIN}"><sheetData>{rows}'
+                                                f'</sheetData></worksheet>')
+    return {name: text.encode() for name, text in parts.items()}
+
+
+def _write_zip(path: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in parts.items():
+            zf.writestr(name, content)
+    return path
+
+
+def _scan_sheets(tmp_path: Path, sheets: dict[str, str], **kw) -> safety.Scan:
+    return safety.scan_file(_write_zip(tmp_path / "a.xlsx", _workbook(sheets, **kw)))
+
+
+def _raw_zip(name: str, payload: bytes, *, size: int, crc: int, method: int = 8) -> bytes:
+    """A one-member zip holding `payload` as is (already deflated, or stored), declaring
+    `size` and `crc` for it, whatever they really are."""
+    n = name.encode()
+    local = struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, method, 0, 0, crc, len(payload),
+                        size, len(n), 0) + n + payload
+    central = struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, method, 0, 0, crc,
+                          len(payload), size, len(n), 0, 0, 0, 0, 0, 0) + n
+    end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local), 0)
+    return local + central + end
+
+
+def _deflate(data: bytes, *, final: bool = True) -> bytes:
+    """Raw deflate, as in a zip; without `final` the stream stops after a sync flush, with no
+    last block."""
+    co = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return co.compress(data) + co.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
+
+
+def _scan_bytes(tmp_path: Path, data: bytes) -> safety.Scan:
+    path = tmp_path / "m.xlsx"
+    path.write_bytes(data)
+    return safety.scan_file(path)
+
+
+def _rules(scan: safety.Scan) -> list[tuple[str, dict]]:
+    return [(p.rule, p.fields) for p in scan.problems]
+
+
+# --- Inflating: one call, never past the limit ---------------------------------------------------
+
+def test_a_member_inflating_beyond_its_declared_size_is_a_bomb(tmp_path):
+    scan = _scan_bytes(tmp_path, _raw_zip("a.xml", _deflate(b"x" * 5000), size=1000,
+                                          crc=zlib.crc32(b"x" * 1000)))
+    assert scan.refused
+    assert _rules(scan) == [("IN008", {"reason": "“a.xml”解压后超过声明的大小或总量上限"})]
+
+
+def test_a_bomb_is_stopped_without_inflating_it(tmp_path):
+    """50 MB of zeros declared as 1 KB: refused, and far less than 50 MB is ever allocated."""
+    data = _raw_zip("a.xml", _deflate(bytes(50 * 1024 * 1024)), size=1024, crc=0)
+    tracemalloc.start()
+    try:
+        scan = _scan_bytes(tmp_path, data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [p.rule for p in scan.problems] == ["IN008"]
+    assert peak < 2 * 1024 * 1024
+
+
+def test_damage_past_the_declared_size_is_damage_not_a_bomb(tmp_path):
+    """A stream that inflates beyond its size and then breaks (an invalid block type)."""
+    broken = _deflate(b"x" * 5000, final=False) + b"\xff\xff\xff"
+    scan = _scan_bytes(tmp_path, _raw_zip("a.xml", broken, size=1000,
+                                          crc=zlib.crc32(b"x" * 1000)))
+    assert _rules(scan) == [("IN006", {"reason": "压缩数据已损坏"})]
+
+
+def test_a_stream_cut_short_is_damage(tmp_path):
+    content = bytes(range(256)) * 40
+    cut = _deflate(content)[:-200]
+    scan = _scan_bytes(tmp_path, _raw_zip("a.xml", cut, size=len(content),
+                                          crc=zlib.crc32(content)))
+    assert _rules(scan) == [("IN006", {"reason": "“a.xml”内容校验失败"})]
+
+
+def test_a_wrong_checksum_is_damage(tmp_path):
+    content = b"<a>" + b"1" * 3000 + b"</a>"
+    scan = _scan_bytes(tmp_path, _raw_zip("a.xml", _deflate(content), size=len(content),
+                                          crc=zlib.crc32(content) ^ 1))
+    assert _rules(scan) == [("IN006", {"reason": "“a.xml”内容校验失败"})]
+
+
+def test_a_stored_member_longer_than_declared_is_a_bomb(tmp_path):
+    scan = _scan_bytes(tmp_path, _raw_zip("a.xml", b"y" * 2000, size=1000,
+                                          crc=zlib.crc32(b"y" * 1000), method=0))
+    assert [p.rule for p in scan.problems] == ["IN008"]
+
+
+def test_a_member_of_exactly_its_declared_size_and_checksum_passes(tmp_path):
+    """Not a workbook (so IN001), but inflated and checked without complaint."""
+    content = b"<a>" + b"2" * 3000 + b"</a>"
+    scan = _scan_bytes(tmp_path, _raw_zip("a.xml", _deflate(content), size=len(content),
+                                          crc=zlib.crc32(content)))
+    assert [p.rule for p in scan.problems] == ["IN001"]
+
+
+def test_a_local_header_outside_the_file_is_damage(tmp_path):
+    data = bytearray(_raw_zip("a.xml", _deflate(b"<a/>"), size=4, crc=zlib.crc32(b"<a/>")))
+    central = data.index(b"PK\x01\x02")
+    data[central + 42:central + 46] = (10 ** 6).to_bytes(4, "little")  # local header offset
+    scan = _scan_bytes(tmp_path, bytes(data))
+    assert _rules(scan) == [("IN006", {"reason": "压缩包目录与内容不符"})]
+
+
+# --- Declarations: the "!" test first -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, declares", [
+    ('<?xml version="1.0"?><a>1</a>', False),
+    ("<!-- a comment! --><a/>", False),
+    ("<a><![CDATA[x]]></a>", False),
+    ("<!DOCTYPE a><a/>", True),
+    ('<!ENTITY x "y"><a/>', True),
+])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16-be"])
+def test_declarations_are_found_in_each_encoding(text, declares, encoding):
+    assert safety._declares(text.encode(encoding)) is declares
+
+
+def test_a_declaration_in_a_utf16_sheet_is_refused(tmp_path):
+    parts = _workbook({"S": '<row r="1"><c r="A1"><v>1</v></c></row>'})
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = ("<!DOCTYPE worksheet>" + sheet).encode("utf-16-be")
+    scan = safety.scan_file(_write_zip(tmp_path / "a.xlsx", parts))
+    assert _rules(scan) == [("IN009", {"part": "xl/worksheets/sheet1.xml"})]
+
+
+# --- Used area: the screens, then the count ------------------------------------------------------
+
+def _cell(ref: str, attrs: str = "") -> str:
+    return f'<c r="{ref}"{attrs}><v>1</v></c>'
+
+
+def test_the_screen_lets_through_no_more_than_the_limit():
+    """ZZ999, the farthest cell the screens clear without counting, spans 999 × 702 cells."""
+    assert 999 * 702 <= safety.MAX_SHEET_CELLS
+
+
+@pytest.mark.parametrize("rows", [
+    '<row r="1">' + _cell("A1") + _cell("B1", ' s="2" t="n"') + "</row>",
+    '<row r="999">' + _cell("ZZ999") + "</row>",
+    '<row r="5">' + _cell("AAA5") + "</row>",            # screened, then counted: 703 × 5
+    '<row r="1425">' + _cell("A1425") + "</row>",        # 1 × 1425
+    '<row r="1000">' + _cell("ZZ1000") + "</row>",       # 702 × 1000 = 702,000
+    '<row r="9"><c r="a9"/><c r=""/><c r="9"/></row>',   # odd references, few cells
+    "<row><c><v>1</v></c><c t=\"n\"><v>2</v></c></row>",  # two cells without r
+])
+def test_sheets_within_the_limit_are_read(tmp_path, rows):
+    scan = _scan_sheets(tmp_path, {"S": rows})
+    assert not scan.refused and scan.oversized == {}
+
+
+@pytest.mark.parametrize("rows, far", [
+    ('<row r="1048576">' + _cell("A1048576") + "</row>", "A1048576"),
+    ('<row r="3">' + _cell("XFD3") + "</row>" + '<row r="70">' + _cell("B70") + "</row>",
+     "XFD3"),
+    ('<row r="5">' + _cell("AAA5") + "</row>" + '<row r="1425">' + _cell("A1425") + "</row>",
+     "AAA5"),                                           # 703 × 1425, just over the limit
+    ('<row r="900"><c s="1" r="XFD900"><v>1</v></c></row>', "XFD900"),  # r not first
+    (f'<row r="2"><x:c xmlns:x="{MAIN}" r="XFD1048576"><x:v>1</x:v></x:c></row>',
+     "XFD1048576"),                                     # a prefixed cell
+])
+def test_sheets_beyond_the_limit_are_not_read(tmp_path, rows, far):
+    scan = _scan_sheets(tmp_path, {"S": rows})
+    assert not scan.refused
+    assert scan.oversized["S"][0] == far
+
+
+@pytest.mark.parametrize("cell", ["<c><v>1</v></c>", '<c t="n"><v>1</v></c>',
+                                  '<c r="5"><v>1</v></c>'])  # r without a column: no cell name
+def test_cells_without_r_are_counted_one_after_another(tmp_path, cell):
+    """1002 unnamed cells in one row and 1000 rows: 1002 columns × 1000 rows."""
+    rows = "<row>" + cell * 1002 + "</row>" + "<row/>" * 999
+    scan = _scan_sheets(tmp_path, {"S": rows})
+    assert scan.oversized["S"][1:] == (1000, 1002)
+
+
+def _area_by_definition(xml: bytes) -> bool:
+    """Whether a sheet's used area passes MAX_SHEET_CELLS, counted as _used_area's docstring
+    says, with no screen: cells by their r="B7", cells without one one after another."""
+    named = re.findall(rb' r="[A-Z]{1,3}([0-9]{1,7})"', xml)
+    rows = max((int(r) for r in named), default=0)
+    cols = max((column_index_from_string(c.decode())
+                for c in re.findall(rb' r="([A-Z]{1,3})[0-9]', xml)), default=0)
+    unnamed = xml.count(b"<c>") + xml.count(b"<c ") - len(named)
+    if unnamed > 0:
+        cols = max(cols, unnamed)
+        rows = max([rows, xml.count(b"<row"),
+                    *(int(r) for r in re.findall(rb'<row[^>]*? r="([0-9]{1,7})"', xml))])
+    return rows * cols > safety.MAX_SHEET_CELLS
+
+
+# mostly references the screens let through (at most ZZ999), some just beyond, some odd
+_REFS = hs.one_of(
+    hs.tuples(hs.sampled_from(["A", "Z", "AA", "ZZ"]),
+              hs.sampled_from(["1", "9", "99", "999"])).map("".join),
+    hs.tuples(hs.sampled_from(["", "A", "ZZ", "AAA", "XFD", "a"]),
+              hs.sampled_from(["", "1", "999", "1000", "1425", "0999", "1048576",
+                               "12345678"])).map("".join))
+
+
+@hs.composite
+def _cell_xml(draw) -> str:
+    attrs = draw(hs.sampled_from(["", ' s="1"', ' t="n"']))
+    ref = draw(hs.sampled_from(["none", "first", "second"]))
+    if ref != "none":
+        r = f' r="{draw(_REFS)}"'
+        attrs = r + attrs if ref == "first" else attrs + r
+    tag = draw(hs.sampled_from(["c", "c", "x:c"]))
+    return f"<{tag}{attrs}><v>1</v></{tag}>"
+
+
+@hs.composite
+def _sheet_xml(draw) -> bytes:
+    """A few rows of a few cells, some rows padded with one cell repeated (wide rows), then
+    maybe many empty rows (tall sheets)."""
+    rows = []
+    for _ in range(draw(hs.integers(1, 4))):
+        cells = draw(hs.lists(_cell_xml(), min_size=1, max_size=3))
+        cells.append(draw(_cell_xml()) * draw(hs.sampled_from([0, 0, 700, 1100])))
+        row_r = draw(hs.sampled_from(["", ' r="7"', ' r="999"', ' r="1000"', ' r="1048576"']))
+        rows.append(f"<row{row_r}>{''.join(cells)}</row>")
+    rows.append("<row/>" * draw(hs.sampled_from([0, 998, 1500])))
+    return f'<worksheet xmlns="{MAIN}"><sheetData>{"".join(rows)}</sheetData></worksheet>'.encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(xml=_sheet_xml())
+def test_the_screened_count_agrees_with_the_definition(xml):
+    assert (safety._used_area(xml) is not None) is _area_by_definition(xml)
+
+
+# --- Formulas and impossible dates: the rare-byte searches first -----------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(text=hs.text(hs.sampled_from(list("<>:/ fvx\"=0123456789.-eE+")), max_size=40))
+def test_the_screens_find_whatever_the_full_searches_find(text):
+    xml = text.encode()
+    if safety._FORMULA_TAG.search(xml):
+        assert safety._FORMULA_SCREEN.search(xml)
+    if safety._SUSPECT_NUMBER.search(xml):
+        assert safety._SUSPECT_SCREEN.search(xml)
+
+
+@pytest.mark.parametrize("formula", [
+    "<f>SUM(A1:A2)</f>",
+    f'<x:f xmlns:x="{MAIN}">A1+1</x:f>',
+    '<f t="shared" ref="B2:B3" si="0">A2</f>',
+])
+def test_formulas_without_a_result_are_found(tmp_path, formula):
+    scan = _scan_sheets(tmp_path, {"S": f'<row r="2"><c r="B2">{formula}</c></row>'})
+    assert list(scan.formulas["S"]) == ["B2"]
+
+
+def test_text_that_looks_like_a_formula_tag_is_not_a_formula(tmp_path):
+    rows = ('<row r="2"><c r="B2" t="inlineStr"><is><t>of the f&gt; x:f </t></is></c>'
+            '<c r="C2"><f>A1</f><v>3</v></c></row>')
+    scan = _scan_sheets(tmp_path, {"S": rows})
+    assert scan.formulas == {}
+
+
+@pytest.mark.parametrize("value", ["-5", "12345678", "1.5E+20", "2e7"])
+def test_a_number_no_date_can_show_loses_its_style(tmp_path, value):
+    path = _write_zip(tmp_path / "a.xlsx", _workbook(
+        {"S": f'<row r="2"><c r="B2" s="1"><v>{value}</v></c><c r="C2" s="1"><v>45000</v></c></row>'}))
+    scan = safety.scan_file(path)
+    with zipfile.ZipFile(path) as original:
+        assert b'<c r="B2" s="1">' in original.read("xl/worksheets/sheet1.xml")
+    with zipfile.ZipFile(io.BytesIO(scan.data)) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    assert f'<c r="B2"><v>{value}</v>'.encode() in sheet
+    assert b'<c r="C2" s="1"><v>45000</v>' in sheet
+
+
+def test_a_file_with_only_possible_dates_is_opened_as_it_is(tmp_path):
+    path = _write_zip(tmp_path / "a.xlsx", _workbook(
+        {"S": '<row r="2"><c r="B2" s="1"><v>45000</v></c><c r="C2" s="1"><v>0.5</v></c></row>'}))
+    assert safety.scan_file(path).data == path.read_bytes()
+
+
+# --- Remembered workbook parts ---------------------------------------------------------------------
+
+def test_workbooks_read_one_after_another_keep_their_own_sheet_names(tmp_path):
+    far = '<row r="1048576">' + _cell("A1048576") + "</row>"
+    first = _scan_sheets(tmp_path, {"甲": "", "乙": far})
+    second = _scan_sheets(tmp_path, {"丙": far, "丁": ""})
+    again = _scan_sheets(tmp_path, {"甲": "", "乙": far})
+    assert list(first.oversized) == list(again.oversized) == ["乙"]
+    assert list(second.oversized) == ["丙"]
+
+
+def test_a_large_workbook_part_is_read_all_the_same(tmp_path):
+    names = "".join(f'<definedName name="n{i}">S!$A${i}</definedName>' for i in range(3000))
+    extra = f"<definedNames>{names}</definedNames>"
+    assert len(_workbook({"S": ""}, book_extra=extra)["xl/workbook.xml"]) > safety._MEMO_BYTES
+    scan = _scan_sheets(tmp_path, {"S": '<row r="2"><c r="B2"><f>A1</f></c></row>'},
+                        book_extra=extra)
+    assert list(scan.formulas) == ["S"]
+
+
+def test_an_external_link_is_named_after_its_target(tmp_path):
+    parts = _workbook({"S": '<row r="2"><c r="B2"><f>[1]Sheet1!A1</f><v>7</v></c></row>'},
+                      book_extra='<externalReferences><externalReference r:id="rIdX"/>'
+                                 "</externalReferences>")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rIdX" Type="{REL}/externalLink" '
+                             'Target="externalLinks/externalLink1.xml"/></Relationships>'.encode())
+    parts["xl/externalLinks/externalLink1.xml"] = f'<externalLink xmlns="{MAIN}"/>'.encode()
+    parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
+        f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/externalLinkPath" '
+        'Target="file:///D:/%E6%8A%A5%E8%A1%A8/other.xlsx" TargetMode="External"/>'
+        "</Relationships>").encode()
+    scan = safety.scan_file(_write_zip(tmp_path / "a.xlsx", parts))
+    assert scan.formulas["S"]["B2"].external == "other.xlsx"
