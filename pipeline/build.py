@@ -112,6 +112,9 @@ def has_quarter_workbooks(workbooks_dir: Path, year: int) -> bool:
 
 @dataclass
 class CheckResult:
+    """What a check found and made; `content` is what went into the store, except the facts,
+    which are let go once written (read them from the store)."""
+
     year: int
     findings: list[Finding] = field(default_factory=list)
     tables: dict[int, YearTables] = field(default_factory=dict)
@@ -177,6 +180,7 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
 
     write_store(store_path(outputs_dir), content, version=__version__, report_year=year,
                 command=command, started=started, review=review_text)
+    content.facts = []  # in the store now; at city scale they are most of the run's memory
     if year in result.tables:
         lineage = [x for x in content.lineage if x.year == year]
         history.write_published(consolidated_path(outputs_dir, year), result.tables[year],

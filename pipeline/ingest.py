@@ -10,9 +10,11 @@ from __future__ import annotations
 import functools
 import gc
 import io
+import itertools
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -695,13 +697,32 @@ def _init_worker(cfg: Config, workbooks_dir: str) -> None:
     gc.enable()
 
 
-def _parse_in_worker(job: _Job) -> str:
-    """A pool worker's parse, sent back as the entry's JSON text: decoding it costs the main
-    process less than receiving the records as objects."""
-    text = cache.encode_result(job.key, ingest_file(*_WORKER, job.path))
-    if job.entry is not None:
-        _store(job, text)
-    return text
+def _parse_in_worker(jobs: Sequence[_Job]) -> list[str]:
+    """A pool worker's parses of a few files, sent back as the entries' JSON texts: decoding
+    them costs the main process less than receiving the records as objects."""
+    texts = []
+    for job in jobs:
+        text = cache.encode_result(job.key, ingest_file(*_WORKER, job.path))
+        if job.entry is not None:
+            _store(job, text)
+        texts.append(text)
+    return texts
+
+
+def _in_order(pool: ProcessPoolExecutor, batches: Sequence[Sequence[_Job]],
+              ahead: int) -> Iterator[str]:
+    """The texts of all batches, in order, with at most `ahead` batches submitted and not yet
+    taken: Executor.map submits everything at once, and when the main process decodes more
+    slowly than the workers parse, the texts waiting for it fill memory (~30 KB a file)."""
+    pending: deque = deque()
+    rest = iter(batches)
+    for batch in itertools.islice(rest, ahead):
+        pending.append(pool.submit(_parse_in_worker, batch))
+    while pending:
+        texts = pending.popleft().result()
+        for batch in itertools.islice(rest, 1):
+            pending.append(pool.submit(_parse_in_worker, batch))
+        yield from texts
 
 
 def usable_cores() -> int:
@@ -736,9 +757,10 @@ def _parse_all(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job],
     if workers < 2:
         return [_parse_here(cfg, workbooks_dir, job) for job in tqdm(jobs, **bar)]
     chunk = max(1, min(16, len(jobs) // (workers * 8)))
+    batches = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)]
     with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker,
                              initargs=(cfg, str(workbooks_dir))) as pool:
-        texts = pool.map(_parse_in_worker, jobs, chunksize=chunk)
+        texts = _in_order(pool, batches, ahead=4 * workers)
         return [FileResult(**cache.decode_result(job.key, text))
                 for job, text in zip(jobs, tqdm(texts, **bar), strict=True)]
 
