@@ -339,8 +339,8 @@ def run_bench(city: City, repeat: int, log: Callable[[str], None] = print) -> Be
     edited = layout.supervision_grid(cfg).inputs[0]
     before = _check_run(cfg, city, warm).tables[YEAR].figures[edited.key]
     original = ingest.ingest_file(cfg, city.workbooks, target)
-    old = next(f.value for f in original.facts if f.source.cell == edited.cell
-               and f.source.sheet == layout.SHEET_SUPERVISION)
+    old = next(f.value for f in original.facts if f.cell == edited.cell
+               and f.sheet == layout.SHEET_SUPERVISION)
     values = [old + 7 + i for i in range(repeat)]
     seen = []
     incremental = median_time(

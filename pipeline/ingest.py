@@ -467,7 +467,7 @@ def _read_grid(sheets: _SheetReader, grid: Grid, ctx: _Context) -> list[Fact]:
             what = f"“{normalize.clean_text(raw)}”" if normalize.clean_text(raw) else "空白"
             ctx.add("IN101", sheet=grid.sheet, cell=inp.cell, label=inp.label, what=what)
         facts.append(Fact(ctx.unit, ctx.year, ctx.quarter, inp.topic, inp.key, inp.dim,
-                          parsed.value, ctx.source(grid.sheet, inp.cell)))
+                          parsed.value, ctx.file, grid.sheet, inp.cell))
     return facts
 
 
@@ -483,11 +483,11 @@ def _check_channels(facts: list[Fact], grid: Grid, ctx: _Context) -> None:
             continue
         for f in channels:
             if f.value > distinct.value:
-                ctx.add("IN301", sheet=grid.sheet, cell=f.source.cell, category=category,
+                ctx.add("IN301", sheet=grid.sheet, cell=f.cell, category=category,
                         channel=f.dim, count=f.value, distinct=distinct.value)
         total = sum(f.value for f in channels)
         if total < distinct.value:
-            ctx.add("IN302", sheet=grid.sheet, cell=distinct.source.cell, category=category,
+            ctx.add("IN302", sheet=grid.sheet, cell=distinct.cell, category=category,
                     total=total, distinct=distinct.value)
 
 

@@ -51,7 +51,10 @@ SUPERVISION_KEYS = (
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """One numeric input cell. value None means the cell was left blank ("未填写")."""
+    """One numeric input cell. value None means the cell was left blank ("未填写").
+
+    The cell it came from is kept as three fields, not as a Source: a city has a million
+    facts, and a Source object each would take ~40 MB more."""
 
     unit: str
     year: int
@@ -60,7 +63,13 @@ class Fact:
     key: str
     dim: str
     value: int | float | None
-    source: Source
+    file: str | None
+    sheet: str | None
+    cell: str | None
+
+    @property
+    def source(self) -> Source | None:
+        return None if self.file is None else Source(self.file, self.sheet, self.cell)
 
 
 @dataclass(frozen=True, slots=True)

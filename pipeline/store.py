@@ -131,7 +131,7 @@ def _fill(con: sqlite3.Connection, c: StoreContent) -> None:
         con.executemany("INSERT INTO figures VALUES (?, ?, ?)",
                         ((y.year, k, v) for k, v in y.figures.items()))
     con.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?)", (
-        (f.year, f.unit, f.quarter, f.topic, f.key, f.dim, f.value, *_src(f.source))
+        (f.year, f.unit, f.quarter, f.topic, f.key, f.dim, f.value, f.file, f.sheet, f.cell)
         for f in c.facts))
     con.executemany("INSERT INTO applications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
         (a.year, a.unit, a.quarter, a.app_id, _d(a.received), a.channel, a.applicant_class,

@@ -52,15 +52,15 @@ def build_seed_store(path: Path, cfg) -> Path:
                 file = f"{year}/第{q}季度/{year}年第{q}季度-{unit}.xlsx"
                 for cat, n in zip(cats, _split(q_total, len(cats)), strict=True):
                     content.facts.append(Fact(unit, year, q, "disclosure", cat, "", n,
-                                              Source(file, "主动公开", "B5")))
+                                              file, "主动公开", "B5"))
                     content.facts.append(Fact(unit, year, q, "disclosure", cat,
-                                              cfg.channels[0], n, Source(file, "主动公开", "C5")))
+                                              cfg.channels[0], n, file, "主动公开", "C5"))
                 content.submissions.append(Submission(year, unit, q, file, "submitted"))
         meetings = st.SAMPLE_FIGURES[year]["interpretations"]
         for q, n in enumerate(_split(meetings, 4), start=1):
             file = f"{year}/第{q}季度/{year}年第{q}季度-街道本级.xlsx"
             content.facts.append(Fact("街道本级", year, q, "interpretation", "会议", "", n,
-                                      Source(file, "政策解读", "B4")))
+                                      file, "政策解读", "B4"))
     content.applications.append((Application(
         "街道本级", 2023, 2, "2023-001", date(2023, 5, 8), "网络平台", "natural",
         answered=date(2023, 5, 22), outcome="unavailable_1",

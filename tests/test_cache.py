@@ -247,9 +247,10 @@ def test_a_known_digest_follows_a_changed_file(tmp_path):
 
 def test_records_round_trip_with_their_types():
     src = Source("2023/第1季度/x.xlsx", "主动公开", "B4")
-    facts = [Fact("甲", 2023, 1, "article20", "fees", "amount", 0.0, src),
-             Fact("甲", 2023, 1, "article20", "fees", "amount", 0, src),
-             Fact("甲", 2023, 1, "disclosure", "党建", "", None, None)]
+    where = ("2023/第1季度/x.xlsx", "第二十条", "C7")
+    facts = [Fact("甲", 2023, 1, "article20", "fees", "amount", 0.0, *where),
+             Fact("甲", 2023, 1, "article20", "fees", "amount", 0, *where),
+             Fact("甲", 2023, 1, "disclosure", "党建", "", None, None, None, None)]
     apps = [Application("甲", 2023, 1, "1", date(2023, 1, 2), None, "natural",
                         correction_sent=date(2023, 1, 3), extended=True, consult_days=3,
                         fee=1.5, source=src, cells={"received": "B4"}),

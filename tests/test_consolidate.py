@@ -25,7 +25,7 @@ def headers_for(cfg, year, quarters=(1, 2, 3, 4), skip=()):
 
 
 def fact(unit, year, q, topic, key, dim, value, cell="B5", sheet="表"):
-    return Fact(unit, year, q, topic, key, dim, value, Source(file_of(year, q, unit), sheet, cell))
+    return Fact(unit, year, q, topic, key, dim, value, file_of(year, q, unit), sheet, cell)
 
 
 def article20(unit, year, q, values=None):

@@ -66,7 +66,9 @@ def article20_facts(draw):
         for q in (1, 2, 3, 4):
             for row, col in statutory.TABLE_A_CELLS:
                 value = draw(hs.one_of(hs.none(), hs.integers(0, 30)))
-                facts.append(Fact(unit, YEAR, q, "article20", row, col, value, src(unit, q, 1)))
+                where = src(unit, q, 1)
+                facts.append(Fact(unit, YEAR, q, "article20", row, col, value, where.file,
+                                  where.sheet, where.cell))
     return facts
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import report, statutory, store
 from pipeline.model import YearTables
-from pipeline.records import Fact, Source
+from pipeline.records import Fact
 from pipeline.report_text import read_paragraphs, write_sample_paragraphs
 from pipeline.store import StoreContent, write_store
 from tests import seed_tables
@@ -23,10 +23,10 @@ def office_store(tmp_path, config):
     for year, (a, b, c) in ((2022, seed_tables.sample_2022()), (2023, seed_tables.seed_2023())):
         content.years.append(YearTables(year, "workbooks", a, b, c,
                                         dict(seed_tables.SAMPLE_FIGURES[year])))
-    src = Source("2023/第4季度/2023年第4季度-街道本级.xlsx", "主动公开", "B5")
-    content.facts += [Fact("街道本级", 2023, 4, "disclosure", "党建工作", "", 700, src),
-                      Fact("街道本级", 2023, 4, "disclosure", "便民事项", "", 642, src),
-                      Fact("街道本级", 2023, 4, "interpretation", "会议", "", 16, src)]
+    src = ("2023/第4季度/2023年第4季度-街道本级.xlsx", "主动公开", "B5")
+    content.facts += [Fact("街道本级", 2023, 4, "disclosure", "党建工作", "", 700, *src),
+                      Fact("街道本级", 2023, 4, "disclosure", "便民事项", "", 642, *src),
+                      Fact("街道本级", 2023, 4, "interpretation", "会议", "", 16, *src)]
     for path in write_sample_paragraphs(tmp_path / "workbooks", cfg=config):
         rows, findings = read_paragraphs(path, int(path.parent.name))
         assert findings == []
