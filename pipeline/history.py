@@ -210,6 +210,7 @@ _LINEAGE_NOTE = ("每行一个季度报表文件，每列一个取自报表固�
                  "没有非零来源的单元格不列出（为0或空白，见各表）。")
 _REGISTER_NOTE = ("每行一条台账记录，每列一个由台账逐行计入的汇总表单元格，各行的数相加等于“合计”。"
                   "没有非零来源的单元格不列出（为0或空白，见各表）。")
+_NOTHING_NONZERO = "（本年没有这类非零数字，所以本表只有表头。）"
 _LINEAGE_VALUE_WIDTH = 14
 
 
@@ -279,6 +280,8 @@ def _write_matrix(ws, note: str, keys: dict[str, float], heads: list[tuple[str, 
         for j, col in enumerate(cols, start=k + 1):
             if key in col:
                 ws.cell(r, j, col[key])
+    if not cols:  # say so, rather than leave a reader wondering whether something broke
+        put_cell(ws, top + 1, 1, _NOTHING_NONZERO)
     ws.freeze_panes = ws.cell(top + 1, k + 1).coordinate
     ws.auto_filter.ref = f"A{top}:{get_column_letter(k + len(cols))}{top + len(rows)}"
     for j in range(k + 1, k + len(cols) + 1):

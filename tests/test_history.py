@@ -303,6 +303,10 @@ def test_lineage_sheets_without_contributions_keep_their_shape(tmp_path):
     write_published(path, distinct_tables(2023), title="标题", lineage=[])
     wb = openpyxl.load_workbook(path)
     ws, reg = wb[LINEAGE_SHEET], wb[REGISTER_LINEAGE_SHEET]
-    assert [c.value for c in ws[6]] == ["单位", "季度", "文件"] and ws.max_row == 6
+    assert [c.value for c in ws[6]] == ["单位", "季度", "文件"] and ws.max_row == 7
     assert [c.value for c in reg[5]] == ["单位", "季度", "文件", "工作表", "单元格"]
-    assert reg.max_row == 5 and reg.auto_filter.ref == "A5:E5"
+    assert reg.max_row == 6 and reg.auto_filter.ref == "A5:E5"
+    # an empty sheet says why it is empty, below the headers, once
+    for sheet, row in ((ws, 7), (reg, 6)):
+        assert "本表只有表头" in sheet.cell(row, 1).value
+        assert [c.value for c in sheet[row]][1:] == [None] * (sheet.max_column - 1)
