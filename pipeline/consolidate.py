@@ -87,11 +87,12 @@ class _Tally:
         self.lineage: list[Lineage] = []
 
     def add(self, tbl: str, key: tuple[str, str], value, unit: str, quarter: int,
-            source: Source | None) -> None:
+            where: tuple[str | None, str | None, str | None]) -> None:
+        """`where`: the file, sheet and cell the value came from."""
         cells = self.tables.table(tbl)
         cells[key] = _number(cells[key] + (value or 0))
         self.lineage.append(Lineage(self.tables.year, tbl, key[0], key[1], unit, quarter,
-                                    *_src(source), value))
+                                    *where, value))
 
 
 # --- Table A -----------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ def _table_a(tally: _Tally, facts: list[Fact], latest: dict[str, int]) -> None:
             continue
         if key in statutory.STOCK_CELLS and f.quarter != latest.get(f.unit):
             continue
-        tally.add("A", key, f.value, f.unit, f.quarter, f.source)
+        tally.add("A", key, f.value, f.unit, f.quarter, (f.file, f.sheet, f.cell))
 
 
 def _missing_q4(cfg: Config, year: int, headers: list[Header],
@@ -221,7 +222,7 @@ def _table_b(tally: _Tally, apps: list[Application], year: int
         rows = (entry, outcome, "results_total") if is_closed else (entry, "carried_out")
         for row in rows:
             for col in (app.applicant_class, _TOTAL):
-                tally.add("B", (row, col), 1, app.unit, app.quarter, app.source)
+                tally.add("B", (row, col), 1, app.unit, app.quarter, _src(app.source))
         if is_closed:
             closed.append(app)
         if entry == "carried_in":
@@ -244,7 +245,7 @@ def _table_c(tally: _Tally, cases: list[Case]) -> list[Finding]:
             out.append(at_row("CS007", case, ident=case.case_id, pending=_RESULTS[result],
                                 table=table))
         for col in (result, _TOTAL):
-            tally.add("C", (case.kind, col), 1, case.unit, case.quarter, case.source)
+            tally.add("C", (case.kind, col), 1, case.unit, case.quarter, _src(case.source))
     return out
 
 

@@ -180,6 +180,15 @@ def open_workbook(path: str | Path, scan: safety.Scan | None = None) -> Calamine
     return CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
+def _too_large(found) -> tuple[str, int, int] | None:
+    """(far cell, rows, columns) of a sheet calamine opened whose used area is too large to
+    read: the safety scan looks inside .xlsx sheets only, not .xls or .ods."""
+    end = found.end or (0, 0)
+    rows, cols = end[0] + 1, end[1] + 1
+    return (f"{get_column_letter(cols)}{rows}", rows, cols) if safety.oversized(rows, cols) \
+        else None
+
+
 def read_grids(path: str | Path, names: Iterable[str]
                ) -> tuple[dict[str, list[list]], str | None]:
     """The values of those of the named sheets the file has, read after the same safety checks
@@ -195,8 +204,10 @@ def read_grids(path: str | Path, names: Iterable[str]
                 if name in scan.oversized:
                     return {}, f"{rule_title('IN012')}（“{name}”）"
                 if name in workbook.sheet_names:
-                    grids[name] = workbook.get_sheet_by_name(name).to_python(
-                        skip_empty_area=False)
+                    found = workbook.get_sheet_by_name(name)
+                    if _too_large(found):
+                        return {}, f"{rule_title('IN012')}（“{name}”）"
+                    grids[name] = found.to_python(skip_empty_area=False)
     except BaseException as exc:  # noqa: B036 - a panic in calamine is a finding too
         if isinstance(exc, _INTERRUPTS):
             raise
@@ -330,10 +341,9 @@ class _SheetReader:
             return None
         try:
             found = self.workbook.get_sheet_by_name(name)
-            end = found.end or (0, 0)
-            if safety.oversized(end[0] + 1, end[1] + 1):  # formats not scanned before opening
-                self._too_large(name, f"{get_column_letter(end[1] + 1)}{end[0] + 1}",
-                                end[0] + 1, end[1] + 1)
+            too_large = _too_large(found)
+            if too_large:
+                self._too_large(name, *too_large)
                 return None
             sheet = _to_sheet(found)
         except WorksheetNotFound:  # missing or renamed sheet

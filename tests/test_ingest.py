@@ -374,3 +374,15 @@ def test_reads_xls_and_ods_saved_by_another_program(config, tmp_path):
     assert sheet.cell("B4") == 4
     direct = ingest_file(config, tmp_path / "src", out / f"{src.stem}.ods")
     assert direct.header.unit == UNIT
+
+
+def test_a_sheet_calamine_opened_is_too_large_by_its_used_area():
+    """.xls and .ods are not looked inside before opening: their used area is checked here,
+    for quarter workbooks and for the published tables and report text alike."""
+    from types import SimpleNamespace
+
+    from pipeline.ingest import _too_large
+
+    assert _too_large(SimpleNamespace(end=(1048575, 0))) == ("A1048576", 1048576, 1)
+    assert _too_large(SimpleNamespace(end=(99, 25))) is None      # 100 × 26: fine
+    assert _too_large(SimpleNamespace(end=None)) is None          # an empty sheet
