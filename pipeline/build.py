@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline import __version__, cache, consolidate, history, ingest, layout, report_text, review
+from pipeline import (
+    __version__,
+    cache,
+    consolidate,
+    history,
+    incremental,
+    ingest,
+    layout,
+    report_text,
+    review,
+)
 from pipeline.config import Config
 from pipeline.findings import Finding, define, finding
 from pipeline.findings_report import write_findings_json, write_findings_xlsx
 from pipeline.model import YearTables
 from pipeline.report import build_report_model
-from pipeline.store import StoreContent, write_store
+from pipeline.store import StoreContent, read_state, write_store
 
 STORE_NAME = "xxgk.sqlite"
 CACHE_DIR = "cache"
@@ -125,19 +136,24 @@ class CheckResult:
         return sum(f.severity == "error" for f in self.findings)
 
 
-def _hash_inputs(workbooks_dir: Path, years: list[int]) -> list[tuple[str, str, int]]:
+def _hash_inputs(workbooks_dir: Path, years: list[int], checked: set[str]) -> list[tuple]:
+    """(path, sha256, size, device, inode, mtime_ns) of every file of the years' folders;
+    the digests of those `checked` (relative names) were taken by this run already."""
     out = []
     for y in years:
-        for p in sorted((workbooks_dir / str(y)).rglob("*")):
-            if p.is_file():
-                out.append((p.relative_to(workbooks_dir).as_posix(), *cache.known_digest(p)))
+        for parts, path in ingest.walk(workbooks_dir / str(y)):
+            rel = "/".join((str(y), *parts))
+            sha, size, (device, inode, mtime_ns, _) = cache.signed_digest(
+                path, checked=rel in checked)
+            out.append((rel, sha, size, device, inode, mtime_ns))
     return out
 
 
 def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
           command: str = "check") -> CheckResult:
     """Read, consolidate and review every year up to `year`; write the store and the year's
-    consolidated tables and findings under outputs/."""
+    findings under outputs/. A rerun reads and works out again only the units whose
+    workbooks changed (pipeline.incremental)."""
     with ingest.collector_paused():  # a run makes ~100 records per workbook and no cycles
         return _check(cfg, workbooks_dir, outputs_dir, year, command)
 
@@ -145,16 +161,21 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
 def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
            command: str) -> CheckResult:
     started = datetime.now()
+    hashed_ns = time.time_ns()
     remove_leftovers(outputs_dir)
     result = CheckResult(year)
     content = result.content
+    before = incremental.previous(cfg, read_state(store_path(outputs_dir)),
+                                  workbooks_dir)
+    content.kept = None if before is None else {}
     years = [y for y in available_years(workbooks_dir) if y <= year]
     if year not in years:
         years.append(year)
     previous: YearTables | None = None
+    checked: set[str] = set()  # workbooks whose digest this run took
     for y in years:
         tables, year_findings = _year_tables(cfg, workbooks_dir, outputs_dir, y, previous,
-                                             content)
+                                             content, before, checked)
         if tables is None:
             if y == year:
                 result.findings.append(finding("ID001", year=y, folder=str(workbooks_dir)))
@@ -170,7 +191,8 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
         result.tables[y] = tables
         previous = tables
     content.findings = result.findings
-    content.input_files = _hash_inputs(workbooks_dir, years)
+    content.input_files = _hash_inputs(workbooks_dir, years, checked)
+    content.state = incremental.state(cfg, hashed_ns)
 
     def review_text(con) -> list[Finding]:
         """The report text as it will be written, reviewed against the tables (TX rules)."""
@@ -181,29 +203,37 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
     write_store(store_path(outputs_dir), content, version=__version__, report_year=year,
                 command=command, started=started, review=review_text)
     content.facts = []  # in the store now; at city scale they are most of the run's memory
-    if year in result.tables:
-        lineage = [x for x in content.lineage if x.year == year]
-        history.write_published(consolidated_path(outputs_dir, year), result.tables[year],
-                                title=f"{cfg.organ.name}{year}年政府信息公开工作年度报表（汇总）",
-                                lineage=lineage)
     xlsx, js = findings_paths(outputs_dir, year)
     write_findings_xlsx(xlsx, result.findings)
     write_findings_json(js, result.findings)
     return result
 
 
-def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content):
+def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content, before, checked):
     """The year's tables from its quarter workbooks, else from its published tables."""
     if has_quarter_workbooks(workbooks_dir, y):
-        ing = ingest.ingest_year(cfg, workbooks_dir, y, cache_dir=outputs_dir / CACHE_DIR)
-        cons = consolidate.consolidate_year(cfg, y, ing.headers, ing.facts, ing.applications,
-                                            ing.cases, previous)
-        content.facts += ing.facts
-        content.applications += cons.applications
-        content.cases += cons.cases
-        content.lineage += cons.lineage
-        content.submissions += consolidate.submissions(cfg, y, ing.headers, ing.findings)
-        return cons.tables, [*ing.findings, *cons.findings]
+        read = incremental.read_year(cfg, workbooks_dir, y, outputs_dir / CACHE_DIR / str(y),
+                                     before)
+        checked.update(read.checked)
+        parts = [o.part for o in read.owned]
+        tables, sums, findings = consolidate.combine(cfg, y, parts, previous,
+                                                     consolidate.year_as_of(y))
+        read_findings = incremental.file_order(read.files,
+                                               (f for o in read.owned for f in o.findings))
+        content.submissions += consolidate.submissions(
+            cfg, y, [h for p in parts for h in p.headers], read_findings)
+        content.fact_sums += [(y, *k, v) for k, v in sums.items()]
+        if content.kept is not None:
+            content.kept[y] = {o.unit for o in read.owned if not o.fresh}
+        for o in read.owned:
+            if o.fresh:
+                content.facts += (f for r in read.results[o.unit] if r.accepted
+                                  for f in r.facts)
+                content.applications += o.part.register
+                content.cases += o.part.cases
+                content.lineage += o.part.lineage
+                content.unit_parts.append((y, o.unit, o.key, incremental.encode(o)))
+        return tables, [*read_findings, *findings]
     p = published_path(workbooks_dir, y)
     if p.is_file():
         tables, found = history.read_published(p, y, file=f"{y}/{p.name}")

@@ -55,12 +55,30 @@ def file_digest(path: str | Path) -> tuple[str, int]:
 
 
 def known_digest(path: str | Path) -> tuple[str, int]:
-    """(sha256, size), without reading the file again when this process hashed it already
-    and it has not changed since (same inode, size and modification time)."""
+    """(sha256, size), without reading the file again when it was hashed already (by this
+    process, or by an earlier run, see `remember`) and has not changed since (same device,
+    inode, size and modification time)."""
     known = _DIGESTS.get(os.path.abspath(path))
     if known is not None and known[0] == _signature(os.stat(path)):
         return known[1], known[2]
     return file_digest(path)
+
+
+def signed_digest(path: str | Path, *, checked: bool = False
+                  ) -> tuple[str, int, tuple[int, int, int, int]]:
+    """(sha256, size, signature) as known_digest; the signature is that of the content
+    hashed (device, inode, modification time in ns, size). `checked`: known_digest was
+    called on the file moments ago, take what it found."""
+    known = _DIGESTS.get(os.path.abspath(path)) if checked else None
+    if known is None:
+        known_digest(path)
+        known = _DIGESTS[os.path.abspath(path)]
+    return known[1], known[2], known[0]
+
+
+def remember(path: str | Path, signature: tuple[int, int, int, int], sha256: str) -> None:
+    """What an earlier run found a file's content to be when it had this signature."""
+    _DIGESTS[os.path.abspath(path)] = (tuple(signature), sha256, signature[3])
 
 
 # --- Keys --------------------------------------------------------------------------------------
@@ -81,10 +99,11 @@ def _imported(tree: ast.Module) -> set[str]:
 
 
 @functools.cache
-def parse_modules() -> tuple[str, ...]:
-    """The parser and every pipeline module it imports, directly or not, sorted."""
+def parse_modules(root: str = PARSER) -> tuple[str, ...]:
+    """A module (the parser by default) and every pipeline module it imports, directly or
+    not, sorted."""
     found: set[str] = set()
-    todo = [PARSER]
+    todo = [root]
     while todo:
         name = todo.pop()
         path = PACKAGE_DIR / f"{name}.py"
@@ -96,10 +115,11 @@ def parse_modules() -> tuple[str, ...]:
 
 
 @functools.cache
-def code_fingerprint() -> str:
-    """sha256 over the source of parse_modules(): entries of a changed parser are not reused."""
+def code_fingerprint(root: str = PARSER) -> str:
+    """sha256 over the source of parse_modules(root): entries of a changed parser are not
+    reused."""
     h = hashlib.sha256()
-    for name in parse_modules():
+    for name in parse_modules(root):
         h.update(name.encode())
         h.update((PACKAGE_DIR / f"{name}.py").read_bytes())
     return h.hexdigest()
@@ -120,8 +140,12 @@ def parse_key(cfg: Config, file: str, sha256: str) -> str:
     return h.hexdigest()
 
 
+def entry_name(key: str) -> str:
+    return f"{key}.json"
+
+
 def entry_path(folder: str | Path, key: str) -> Path:
-    return Path(folder) / f"{key}.json"
+    return Path(folder) / entry_name(key)
 
 
 # --- Records as JSON ---------------------------------------------------------------------------
@@ -180,6 +204,8 @@ class _Codec:
                          [[r[j] for j in vary] for r in rows])}
 
     def decode(self, block: Mapping) -> list:
+        if not block["rows"] and not block["same"]:
+            return []
         same = {j: v for j, v in block["same"]}
         if not all(isinstance(j, int) and 0 <= j < self.width for j in same):
             raise ValueError("bad column")
@@ -227,16 +253,17 @@ def _has(hint, cls: type) -> bool:
     return hint is cls or cls in typing.get_args(hint)
 
 
+FINDINGS = _Codec(Finding)
+HEADERS = _Codec(Header)
 _RECORDS = {"facts": _Codec(Fact), "applications": _Codec(Application),
-            "cases": _Codec(Case), "findings": _Codec(Finding)}
-_HEADER = _Codec(Header)
+            "cases": _Codec(Case), "findings": FINDINGS}
 
 
 def encode_result(key: str, result) -> str:
     """A FileResult (pipeline.ingest) as the JSON text of its entry, tagged with its key."""
     header = [] if result.header is None else [result.header]
     return json.dumps({"format": FORMAT, "key": key, "file": result.file,
-                       "accepted": result.accepted, "header": _HEADER.encode(header),
+                       "accepted": result.accepted, "header": HEADERS.encode(header),
                        **{name: codec.encode(getattr(result, name))
                           for name, codec in _RECORDS.items()}},
                       ensure_ascii=False, separators=(",", ":"))
@@ -250,7 +277,7 @@ def decode_result(key: str, text: str | bytes) -> dict[str, object]:
         raise ValueError("other format or key")
     if not isinstance(data["accepted"], bool) or not isinstance(data["file"], str):
         raise ValueError("bad entry")
-    header = _HEADER.decode(data["header"])
+    header = HEADERS.decode(data["header"])
     if len(header) > 1:
         raise ValueError("two headers")
     return {"file": data["file"], "accepted": data["accepted"],
@@ -274,11 +301,11 @@ def save(path: str | Path, text: str) -> None:
         pass
 
 
-def prune(folder: str | Path, keep: Iterable[Path]) -> None:
-    """Remove every file of a cache folder but `keep` (entries of files no longer there, or of
-    their earlier contents, and leftovers of interrupted writes)."""
+def prune(folder: str | Path, keep: Iterable[str]) -> None:
+    """Remove every file of a cache folder but those named in `keep` (entries of files no
+    longer there, or of their earlier contents, and leftovers of interrupted writes)."""
     folder = Path(folder)
-    keep_names = {p.name for p in keep}
+    keep_names = set(keep)
     try:
         names = os.listdir(folder)
     except OSError:

@@ -103,13 +103,15 @@ def _read(con: sqlite3.Connection, sql: str, years: Iterable[int], unit: str | N
 def load_disclosure(con, years, unit=None) -> pd.DataFrame:
     """Proactive disclosure facts: channel "" is the distinct-items count of a category."""
     return _read(con, "SELECT year, unit, quarter, key AS category, dim AS channel, value "
-                      "FROM facts WHERE topic = 'disclosure' AND year IN ({years}) ORDER BY rowid",
+                      "FROM facts WHERE topic = 'disclosure' AND year IN ({years}) "
+                      "ORDER BY year, file, rowid",
                  years, unit)
 
 
 def load_interpretations(con, years, unit=None) -> pd.DataFrame:
     return _read(con, "SELECT year, unit, quarter, key AS form, value FROM facts "
-                      "WHERE topic = 'interpretation' AND year IN ({years}) ORDER BY rowid",
+                      "WHERE topic = 'interpretation' AND year IN ({years}) "
+                      "ORDER BY year, file, rowid",
                  years, unit)
 
 
@@ -117,7 +119,7 @@ def load_applications(con, years, unit=None) -> pd.DataFrame:
     """Register rows by ID, class, dates and outcome only (the store holds nothing personal)."""
     return _read(con, "SELECT year, unit, quarter, app_id, received, applicant_class, outcome, "
                       "working_days, on_time FROM applications WHERE year IN ({years}) "
-                      "ORDER BY rowid", years, unit)
+                      "ORDER BY year, file, rowid", years, unit)
 
 
 def load_submissions(con, years, unit=None) -> pd.DataFrame:

@@ -90,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check", "审核报表：检查填报错误和勾稽关系，生成审核结果和数据库")
     p.add_argument("--json", action="store_true", help="以 JSON 格式输出审核结果")
 
-    p = add("build", "完整运行：审核 → 汇总 → 图表 → 年度报告")
+    add("tables", "生成年度汇总报表（汇总后的三张表，附数据来源），供核对和存档")
+
+    p = add("build", "完整运行：审核 → 汇总报表 → 图表 → 年度报告")
     p.add_argument("--draft", action="store_true",
                    help="即使仍有错误也生成报告，每页标注“草稿”")
 

@@ -74,6 +74,9 @@ def cmd_check(args) -> int:
         _summary(result)
         xlsx, _ = build.findings_paths(outputs, args.year)
         _say(f"审核结果表：{xlsx}")
+        if args.year in result.tables:
+            _say(f"如需汇总报表（附数据来源），请运行 xxgk tables --year {args.year}，"
+                 "或运行 xxgk build 一并生成。")
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
@@ -89,6 +92,13 @@ def _report(cfg, config_path, outputs, result, year, draft) -> int:
     _say(f"年度报告：{docx}")
     _say(f"网页版：{html}")
     return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _tables(cfg, outputs, year) -> None:
+    from pipeline.summary import write_summary
+
+    path = write_summary(build.store_path(outputs), cfg, year, outputs)
+    _say(f"汇总报表：{path}")
 
 
 def _dashboards(config_path, outputs, year, units=None) -> None:
@@ -115,8 +125,21 @@ def cmd_build(args) -> int:
     if run is None:
         return EXIT_FINDINGS
     cfg, config_path, _, outputs, result = run
+    _tables(cfg, outputs, args.year)
     _dashboards(config_path, outputs, args.year)
     return _report(cfg, config_path, outputs, result, args.year, args.draft)
+
+
+@_exclusive
+def cmd_tables(args) -> int:
+    """A working document: written even while errors remain, since those tables are exactly
+    what staff need to look at."""
+    run = _checked_year(args, "tables")
+    if run is None:
+        return EXIT_FINDINGS
+    cfg, _, _, outputs, result = run
+    _tables(cfg, outputs, args.year)
+    return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
 @_exclusive

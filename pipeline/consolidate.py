@@ -13,7 +13,7 @@ gets a note saying how it was counted; the error itself is reported where the ce
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from pipeline import layout, statutory
@@ -80,19 +80,21 @@ def _src(source: Source | None) -> tuple[str | None, str | None, str | None]:
 
 
 class _Tally:
-    """Adds values into table cells and keeps one lineage row per contribution."""
+    """Adds values into table cells (one unit's sums) and keeps one lineage row per
+    contribution."""
 
-    def __init__(self, tables: YearTables):
-        self.tables = tables
+    def __init__(self, year: int):
+        self.year = year
+        self.cells: dict[tuple[str, tuple[str, str]], int | float] = {}
         self.lineage: list[Lineage] = []
 
     def add(self, tbl: str, key: tuple[str, str], value, unit: str, quarter: int,
             where: tuple[str | None, str | None, str | None]) -> None:
         """`where`: the file, sheet and cell the value came from."""
-        cells = self.tables.table(tbl)
-        cells[key] = _number(cells[key] + (value or 0))
-        self.lineage.append(Lineage(self.tables.year, tbl, key[0], key[1], unit, quarter,
-                                    *where, value))
+        cell = (tbl, key)
+        self.cells[cell] = _number(self.cells.get(cell, 0) + (value or 0))
+        self.lineage.append(Lineage(self.year, tbl, key[0], key[1], unit, quarter, *where,
+                                    value))
 
 
 # --- Table A -----------------------------------------------------------------------------------
@@ -161,23 +163,23 @@ def collapse(rows: list, ident: str, fixed: tuple[str, ...], what: str
     out, findings = [], []
     for recs in groups.values():
         latest = recs[-1]
-        for field in fixed:
-            known = [r for r in recs if getattr(r, field) is not None]
+        for name in fixed:
+            known = [r for r in recs if getattr(r, name) is not None]
             if not known:
                 continue
             last = known[-1]
             for r in known[:-1]:
-                if getattr(r, field) != getattr(last, field):
-                    fa, sa, ca = _where_field(r, field)
-                    fb, sb, cb = _where_field(last, field)
+                if getattr(r, name) != getattr(last, name):
+                    fa, sa, ca = _where_field(r, name)
+                    fb, sb, cb = _where_field(last, name)
                     findings.append(at_row(
                         "CS002", last, what=what, ident=getattr(last, ident),
-                        field=_FIELD_LABELS[field], file_a=fa, sheet_a=sa, cell_a=ca,
-                        value_a=_shown(field, getattr(r, field)), file_b=fb, sheet_b=sb,
-                        cell_b=cb, value_b=_shown(field, getattr(last, field))))
+                        field=_FIELD_LABELS[name], file_a=fa, sheet_a=sa, cell_a=ca,
+                        value_a=_shown(name, getattr(r, name)), file_b=fb, sheet_b=sb,
+                        cell_b=cb, value_b=_shown(name, getattr(last, name))))
                     break
-            if getattr(latest, field) is None:
-                latest = replace(latest, **{field: getattr(last, field)})
+            if getattr(latest, name) is None:
+                latest = replace(latest, **{name: getattr(last, name)})
         out.append(latest)
     return out, findings
 
@@ -249,45 +251,156 @@ def _table_c(tally: _Tally, cases: list[Case]) -> list[Finding]:
     return out
 
 
-# --- Figures -----------------------------------------------------------------------------------
+# --- One unit ----------------------------------------------------------------------------------
 
-def _figures(facts: list[Fact], closed: list[Application],
-             on_time: dict[tuple[str, str], bool | None]) -> dict[str, int | float | None]:
-    per_category: dict[str, float] = defaultdict(float)
-    sums: dict[str, float] = defaultdict(float)
+# What sums of facts the figures and the report text use: (topic, key, dim) -> the sum of the
+# filled values (a key is there only when at least one value was filled).
+FactSums = dict[tuple[str, str, str], "int | float"]
+
+
+def fact_sums(facts: list[Fact]) -> FactSums:
+    sums: FactSums = {}
     for f in facts:
-        v = f.value or 0
-        if f.topic == "disclosure" and f.dim == "":
-            per_category[f.key] += v
-            sums["items_published"] += v
-        elif f.topic == "interpretation":
-            sums["interpretations"] += v
-        elif f.topic == "supervision" and f.key in SUPERVISION_KEYS:
-            sums[f.key] += v
-    figures = {k: _number(sums[k]) for k in ("items_published", "interpretations",
-                                               *SUPERVISION_KEYS)}
-    figures["categories_published"] = sum(1 for v in per_category.values() if v > 0)
-    figures["fee_charged_yuan"] = _number(sum(a.fee for a in closed))
+        if f.value is not None:
+            k = (f.topic, f.key, f.dim)
+            sums[k] = _number(sums.get(k, 0) + f.value)
+    return sums
+
+
+@dataclass
+class UnitPart:
+    """What one unit's records of a year add to the year. Every rule of consolidation looks at
+    one unit's records at a time, so after one workbook changed only its unit is worked out
+    again; the year is the sum of its units' parts (see combine).
+
+    The summary (headers to findings) is kept between runs; lineage, register and cases are
+    written to the store once and not kept."""
+
+    unit: str
+    headers: list[Header]
+    cells: dict[tuple[str, tuple[str, str]], int | float]  # (table, cell) -> the unit's sum
+    sums: FactSums
+    fee: int | float                  # fees of the applications closed this year
+    on_time: tuple[int, int, int]     # of those: answered on time, late, not known
+    carried_in: list[tuple[str, str]]  # (application ID, unit) counted as carried in
+    findings: list[Finding]
+    lineage: list[Lineage] = field(default_factory=list)
+    register: list[tuple[Application, int | None, bool | None]] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+
+
+def consolidate_unit(year: int, unit: str, headers: list[Header], facts: list[Fact],
+                     applications: list[Application], cases: list[Case], as_of: date
+                     ) -> UnitPart:
+    """One unit's part of the year, from its accepted records of that year."""
+    tally = _Tally(year)
+    findings: list[Finding] = []
+    _table_a(tally, facts, _latest_quarters(headers))
+
+    apps, found = collapse(applications, "app_id", ("received", "applicant_class"), "申请")
+    findings += found
+    register, found = assess_register(apps, as_of)
+    findings += found
+    closed, carried_in, found = _table_b(tally, apps, year)
+    findings += found
+
+    case_rows, found = collapse(cases, "case_id", ("kind",), "案件")
+    findings += found
+    findings += _table_c(tally, case_rows)
+
+    on_time = {(a.unit, a.app_id): ok for a, _, ok in register}
     flags = [on_time[(a.unit, a.app_id)] for a in closed]
-    known = None not in flags  # a count with an unknown member would be a wrong count
-    figures["answered_on_time"] = flags.count(True) if known else None
-    figures["answered_late"] = flags.count(False) if known else None
+    return UnitPart(unit, headers, tally.cells, fact_sums(facts),
+                    _number(sum(a.fee for a in closed)),
+                    (flags.count(True), flags.count(False), flags.count(None)),
+                    [(a.app_id, a.unit) for a in carried_in], findings,
+                    tally.lineage, register, case_rows)
+
+
+# --- The year ----------------------------------------------------------------------------------
+
+def _figures(sums: FactSums, parts: list[UnitPart]) -> dict[str, int | float | None]:
+    """The headline figures from the year's sums of facts and its applications."""
+    per_category: dict[str, float] = defaultdict(float)
+    totals: dict[str, float] = defaultdict(float)
+    for (topic, key, dim), v in sums.items():
+        if topic == "disclosure" and dim == "":
+            per_category[key] += v
+            totals["items_published"] += v
+        elif topic == "interpretation":
+            totals["interpretations"] += v
+        elif topic == "supervision" and key in SUPERVISION_KEYS:
+            totals[key] += v
+    figures = {k: _number(totals[k]) for k in ("items_published", "interpretations",
+                                                 *SUPERVISION_KEYS)}
+    figures["categories_published"] = sum(1 for v in per_category.values() if v > 0)
+    figures["fee_charged_yuan"] = _number(sum(p.fee for p in parts))
+    known = not any(p.on_time[2] for p in parts)  # a count with an unknown member is wrong
+    figures["answered_on_time"] = sum(p.on_time[0] for p in parts) if known else None
+    figures["answered_late"] = sum(p.on_time[1] for p in parts) if known else None
     return figures
 
 
-def _carried_in_check(year: int, previous: YearTables, carried_in: list[Application]
+def add_sums(parts: list[UnitPart]) -> FactSums:
+    """The year's sums of filled facts (the store keeps them for the report text)."""
+    sums: dict = defaultdict(int)
+    for part in parts:
+        for k, v in part.sums.items():
+            sums[k] += v
+    return {k: _number(v) for k, v in sums.items()}
+
+
+def _carried_in_check(year: int, previous: YearTables, carried_in: list[tuple[str, str]]
                       ) -> list[Finding]:
     """Rule 6 at register level: list the applications counted as carried in, so the office
     can see which one is missing or extra."""
     expected = previous.b.get(("carried_out", _TOTAL)) or 0
     if expected == len(carried_in):
         return []
-    listed = "：" + "、".join(f"{a.app_id}（{a.unit}）" for a in carried_in) if carried_in else ""
+    listed = "：" + "、".join(f"{a}（{u}）" for a, u in carried_in) if carried_in else ""
     return [finding("CS008", year=year, carried_out=statutory.TABLE_B_ROW["carried_out"].label,
                     expected=_number(expected), found=len(carried_in), listed=listed)]
 
 
-# --- The year ----------------------------------------------------------------------------------
+def combine(cfg: Config, year: int, parts: list[UnitPart], previous: YearTables | None,
+            as_of: date) -> tuple[YearTables, FactSums, list[Finding]]:
+    """The year's tables and figures from its units' parts, the year's sums of facts, and the
+    findings: the year's (missing fourth quarters) before the units' own, rule 6 at register
+    level last."""
+    tables = empty_tables(year, "workbooks")
+    for tbl in ("A", "B", "C"):
+        cells = tables.table(tbl)
+        cells.update(dict.fromkeys(cells, 0))
+    findings: list[Finding] = []
+    if as_of >= date(year, 12, 31):
+        findings += _missing_q4(cfg, year, [h for p in parts for h in p.headers],
+                                {p.unit: max(h.quarter for h in p.headers)
+                                 for p in parts if p.headers})
+    for part in parts:
+        for (tbl, key), v in part.cells.items():
+            cells = tables.table(tbl)
+            cells[key] = _number(cells[key] + v)
+        # a year the calendar lacks is one finding for the year, not one per unit
+        findings += (f for f in part.findings if f.rule != "DL001" or f not in findings)
+    sums = add_sums(parts)
+    tables.figures = _figures(sums, parts)
+    if previous is not None:
+        findings += _carried_in_check(year, previous,
+                                      [a for p in parts for a in p.carried_in])
+    return tables, sums, findings
+
+
+def by_unit(year: int, headers: list[Header], facts: list[Fact],
+            applications: list[Application], cases: list[Case]) -> dict[str, tuple]:
+    """The year's accepted records grouped by unit, units in order of first appearance:
+    unit -> (headers, facts, applications, cases)."""
+    groups: dict[str, tuple[list, list, list, list]] = {}
+    for i, records in enumerate((headers, facts, applications, cases)):
+        for r in records:
+            if r.year == year:
+                groups.setdefault(r.unit, ([], [], [], []))[i].append(r)
+    return groups
+
 
 def consolidate_year(cfg: Config, year: int, headers: list[Header], facts: list[Fact],
                      applications: list[Application], cases: list[Case],
@@ -300,38 +413,19 @@ def consolidate_year(cfg: Config, year: int, headers: list[Header], facts: list[
     rule 6; the review of the tables themselves (review.review_year) is the caller's, as for
     every year.
     """
-    as_of = as_of or min(date(year, 12, 31), date.today())
-    headers = [h for h in headers if h.year == year]
-    facts = [f for f in facts if f.year == year]
-    tables = empty_tables(year, "workbooks")
-    for tbl in ("A", "B", "C"):
-        cells = tables.table(tbl)
-        cells.update(dict.fromkeys(cells, 0))
-    tally = _Tally(tables)
-    findings: list[Finding] = []
+    as_of = as_of or year_as_of(year)
+    parts = [consolidate_unit(year, unit, *records, as_of)
+             for unit, records in by_unit(year, headers, facts, applications, cases).items()]
+    tables, _, findings = combine(cfg, year, parts, previous, as_of)
+    return Consolidation(tables, [x for p in parts for x in p.lineage],
+                         [r for p in parts for r in p.register],
+                         [c for p in parts for c in p.cases], findings)
 
-    latest = _latest_quarters(headers)
-    _table_a(tally, facts, latest)
-    if as_of >= date(year, 12, 31):
-        findings += _missing_q4(cfg, year, headers, latest)
 
-    apps, found = collapse([a for a in applications if a.year == year], "app_id",
-                           ("received", "applicant_class"), "申请")
-    findings += found
-    register, found = assess_register(apps, as_of)
-    findings += found
-    closed, carried_in, found = _table_b(tally, apps, year)
-    findings += found
-
-    case_rows, found = collapse([c for c in cases if c.year == year], "case_id", ("kind",),
-                                "案件")
-    findings += found
-    findings += _table_c(tally, case_rows)
-
-    tables.figures = _figures(facts, closed, {(a.unit, a.app_id): ok for a, _, ok in register})
-    if previous is not None:
-        findings += _carried_in_check(year, previous, carried_in)
-    return Consolidation(tables, tally.lineage, register, case_rows, findings)
+def year_as_of(year: int) -> date:
+    """The day a year's open applications are judged on: 31 December, or today while the year
+    runs."""
+    return min(date(year, 12, 31), date.today())
 
 
 def submissions(cfg: Config, year: int, headers: list[Header],

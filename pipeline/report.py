@@ -173,12 +173,12 @@ class ReportModel:
 
 
 def text_data(con: sqlite3.Connection, tables: YearTables) -> TextData:
-    """The tables plus the year's facts the words need (see report_text.text_data), added up
-    by SQLite first: a city has ~100 facts per workbook."""
+    """The tables plus the sums of the year's facts the words need (see
+    report_text.text_data), as consolidation added them up (a city has ~100 facts per
+    workbook)."""
     return report_text.text_data(tables, con.execute(
-        "SELECT topic, key, dim, SUM(value) FROM facts WHERE year = ? AND value IS NOT NULL "
-        "AND topic IN ('disclosure', 'interpretation') GROUP BY topic, key, dim",
-        (tables.year,)))
+        "SELECT topic, key, dim, value FROM fact_sums WHERE year = ? "
+        "AND topic IN ('disclosure', 'interpretation')", (tables.year,)))
 
 
 def build_report_model(con: sqlite3.Connection, cfg: Config, year: int) -> ReportModel:

@@ -1,7 +1,12 @@
-"""The year store: one SQLite file under outputs/, rebuilt from the inputs on every run.
+"""The year store: one SQLite file under outputs/, made from the inputs on every run.
 
 It is never the source of truth (the workbooks are). Notebooks read it, not the workbooks. It
 holds no personal field: applications and cases are stored by ID, class, dates and outcome only.
+
+A first run writes a new file and renames it into place. A rerun by the same xxgk with the same
+configuration updates it in one transaction instead: the rows of units whose workbooks did not
+change stay, everything else is replaced (see pipeline.incremental); a killed update is rolled
+back by SQLite. Either way the content is that of a complete rebuild.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from pipeline.records import Application, Case, Fact
 SCHEMA = """
 CREATE TABLE runs (run_id INTEGER PRIMARY KEY, started TEXT, finished TEXT, version TEXT,
                    report_year INTEGER, command TEXT);
-CREATE TABLE input_files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER);
+CREATE TABLE input_files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER,
+                          device INTEGER, inode INTEGER, mtime_ns INTEGER);
 CREATE TABLE years (year INTEGER PRIMARY KEY, source TEXT);  -- 'workbooks' | 'published'
 CREATE TABLE table_cells (year INTEGER, tbl TEXT, row_key TEXT, col_key TEXT, value REAL,
                           PRIMARY KEY (year, tbl, row_key, col_key));
@@ -42,7 +48,28 @@ CREATE TABLE submissions (year INTEGER, unit TEXT, quarter INTEGER, file TEXT,
 CREATE TABLE paragraphs (year INTEGER, key TEXT, text TEXT, file TEXT, sheet TEXT, cell TEXT);
 CREATE TABLE lineage (year INTEGER, tbl TEXT, row_key TEXT, col_key TEXT, unit TEXT,
                       quarter INTEGER, file TEXT, sheet TEXT, cell TEXT, value REAL);
+-- Sums of the filled facts of a year (what the figures and the report text add up).
+CREATE TABLE fact_sums (year INTEGER, topic TEXT, key TEXT, dim TEXT, value REAL,
+                        PRIMARY KEY (year, topic, key, dim));
+-- For reruns (pipeline.incremental): each unit's part of a year, and what the store was made by.
+CREATE TABLE unit_parts (year INTEGER, unit TEXT, key TEXT, part TEXT,
+                         PRIMARY KEY (year, unit));
+CREATE TABLE state (item TEXT PRIMARY KEY, value TEXT);
 """
+
+# A rerun deletes the rows of the units it works out again (made once the rows are in).
+INDEXES = """
+CREATE INDEX facts_by_unit ON facts (year, unit);
+CREATE INDEX lineage_by_unit ON lineage (year, unit);
+"""
+
+FORMAT = 2  # PRAGMA user_version of a store this xxgk writes and updates
+
+# Rows that belong to one unit of one year; a rerun keeps those of units that did not change.
+UNIT_TABLES = ("facts", "lineage", "applications", "cases", "unit_parts")
+# Everything else is written anew on every run.
+RUN_TABLES = ("runs", "input_files", "years", "table_cells", "figures", "findings",
+              "submissions", "paragraphs", "fact_sums", "state")
 
 
 @dataclass(slots=True)
@@ -79,7 +106,14 @@ class StoreContent:
     findings: list[Finding] = field(default_factory=list)
     submissions: list[Submission] = field(default_factory=list)
     lineage: list[Lineage] = field(default_factory=list)
-    input_files: list[tuple[str, str, int]] = field(default_factory=list)  # path, sha256, size
+    # path, sha256, size, device, inode, mtime_ns
+    input_files: list[tuple[str, str, int, int, int, int]] = field(default_factory=list)
+    fact_sums: list[tuple[int, str, str, str, int | float]] = field(default_factory=list)
+    unit_parts: list[tuple[int, str, str, str]] = field(default_factory=list)  # year, unit, key, part
+    state: dict[str, str] = field(default_factory=dict)
+    # None: write a new store. Else, per year, the units whose rows the store keeps from the
+    # run before (every row of any other unit or year is replaced).
+    kept: dict[int, set[str]] | None = None
     # The office's own report text for a year: (year, key, text, file, sheet, cell).
     paragraphs: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
 
@@ -95,10 +129,24 @@ def _src(s):
 def write_store(path: str | Path, content: StoreContent, *, version: str, report_year: int,
                 command: str, started: datetime,
                 review: Callable[[sqlite3.Connection], list[Finding]] | None = None) -> None:
-    """Write a complete new store and rename it over the old one (atomic).
+    """Write the run's content: a new store renamed over the old one, or, when `content.kept`
+    says which rows of the old store stay, an update of it in one transaction.
 
-    `review`, if given, reads the filled store before it is put in place and returns further
+    `review`, if given, reads the filled store before it is committed and returns further
     findings (the report text is reviewed this way); they are stored and added to content."""
+    if content.kept is not None:
+        con = sqlite3.connect(path, isolation_level=None)
+        try:
+            # Reruns rebuild a store that is never the source of truth: a crash of the
+            # machine costs at worst a new one; a killed process is rolled back.
+            con.execute("PRAGMA synchronous = OFF")
+            con.execute("BEGIN IMMEDIATE")
+            _forget(con, content.kept)
+            _fill_run(con, content, version, report_year, command, started, review)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        return
     with atomic_path(path) as tmp:
         tmp.unlink()
         con = sqlite3.connect(tmp)
@@ -107,22 +155,46 @@ def write_store(path: str | Path, content: StoreContent, *, version: str, report
             con.execute("PRAGMA journal_mode = OFF")
             con.execute("PRAGMA synchronous = OFF")
             con.executescript(SCHEMA)
-            _fill(con, content)
-            if review is not None:
-                more = review(con)
-                _insert_findings(con, more)
-                content.findings.extend(more)
-            con.execute("INSERT INTO runs VALUES (1, ?, ?, ?, ?, ?)",
-                        (started.isoformat(timespec="seconds"),
-                         datetime.now().isoformat(timespec="seconds"), version, report_year,
-                         command))
+            con.execute(f"PRAGMA user_version = {FORMAT}")
+            _fill_run(con, content, version, report_year, command, started, review)
+            con.executescript(INDEXES)
             con.commit()
         finally:
             con.close()
+        # The journal of an update killed midway belongs to the old file: left beside the new
+        # one, SQLite would roll it back into it.
+        Path(f"{path}-journal").unlink(missing_ok=True)
+
+
+def _forget(con: sqlite3.Connection, kept: dict[int, set[str]]) -> None:
+    """Delete every row but those of the kept units of each year (every unit with rows has
+    its part in unit_parts)."""
+    present = con.execute("SELECT year, unit FROM unit_parts").fetchall()
+    dropped = [(y, u) for y, u in present if y in kept and u not in kept[y]]
+    years = [(y,) for y in {y for y, _ in present} - set(kept)]
+    for table in UNIT_TABLES:
+        con.executemany(f"DELETE FROM {table} WHERE year = ?", years)
+        con.executemany(f"DELETE FROM {table} WHERE year = ? AND unit = ?", dropped)
+    for table in RUN_TABLES:
+        con.execute(f"DELETE FROM {table}")
+
+
+def _fill_run(con, content, version, report_year, command, started, review) -> None:
+    _fill(con, content)
+    if review is not None:
+        more = review(con)
+        _insert_findings(con, more)
+        content.findings.extend(more)
+    con.execute("INSERT INTO runs VALUES (1, ?, ?, ?, ?, ?)",
+                (started.isoformat(timespec="seconds"),
+                 datetime.now().isoformat(timespec="seconds"), version, report_year, command))
 
 
 def _fill(con: sqlite3.Connection, c: StoreContent) -> None:
-    con.executemany("INSERT INTO input_files VALUES (?, ?, ?)", c.input_files)
+    con.executemany("INSERT INTO input_files VALUES (?, ?, ?, ?, ?, ?)", c.input_files)
+    con.executemany("INSERT INTO fact_sums VALUES (?, ?, ?, ?, ?)", c.fact_sums)
+    con.executemany("INSERT INTO unit_parts VALUES (?, ?, ?, ?)", c.unit_parts)
+    con.executemany("INSERT INTO state VALUES (?, ?)", c.state.items())
     for y in c.years:
         con.execute("INSERT INTO years VALUES (?, ?)", (y.year, y.source))
         for tbl in ("A", "B", "C"):
@@ -164,7 +236,14 @@ def connect(path: str | Path) -> sqlite3.Connection:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"找不到数据库 {path}，请先运行 xxgk build 或 xxgk check。")
-    return sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    uri = f"file:{path.resolve()}"
+    if Path(f"{path}-journal").exists():  # an update was killed: undo it (needs write access)
+        con = sqlite3.connect(f"{uri}?mode=rw", uri=True)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    return sqlite3.connect(f"{uri}?mode=ro", uri=True)
 
 
 def _cell_value(v):
@@ -196,6 +275,26 @@ def read_findings(con: sqlite3.Connection, year: int | None = None) -> list[Find
         q += " WHERE year = ?"
         args = (year,)
     return [Finding(*r) for r in con.execute(q, args)]
+
+
+def read_state(path: str | Path) -> tuple[dict[str, str], list[tuple], list[tuple]] | None:
+    """(state, input_files rows, unit_parts rows) of a store this xxgk can update; None when
+    there is none, or it is of another format, unreadable or damaged (a new one is written)."""
+    try:  # read-write: a killed update's journal is rolled back first
+        con = sqlite3.connect(f"file:{Path(path).resolve()}?mode=rw", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        if con.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+            return None
+        state = dict(con.execute("SELECT item, value FROM state"))
+        files = con.execute("SELECT * FROM input_files").fetchall()
+        parts = con.execute("SELECT year, unit, key, part FROM unit_parts").fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+    return state, files, parts
 
 
 def read_paragraphs(con: sqlite3.Connection, year: int) -> dict[str, str]:

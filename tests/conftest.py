@@ -32,6 +32,7 @@ def build_seed_store(path: Path, cfg) -> Path:
     hand in tests/seed_tables.py, not computed by the code under test."""
     from datetime import date, datetime
 
+    from pipeline.consolidate import fact_sums
     from pipeline.findings import Finding
     from pipeline.model import YearTables
     from pipeline.records import Application, Case, Fact, Source
@@ -72,6 +73,8 @@ def build_seed_store(path: Path, cfg) -> Path:
     content.findings.append(Finding("IN101", "note", "单元格未填写，已按0计。", unit="青松社区",
                                     file="2023/第1季度/2023年第1季度-青松社区.xlsx",
                                     sheet="第二十条", cell="C5", year=2023))
+    content.fact_sums = [(y, *k, v) for y in sorted({f.year for f in content.facts})
+                         for k, v in fact_sums([f for f in content.facts if f.year == y]).items()]
     write_store(path, content, version="test", report_year=2023, command="test",
                 started=datetime(2024, 1, 10, 9, 0))
     return path

@@ -54,17 +54,6 @@ def test_sample_consolidates_to_the_expected_tables(checked, year, expected):
         assert got.figures[key] == value, key
 
 
-def test_consolidated_workbook_reads_back_with_the_published_tables_reader(checked):
-    _, out, _, _ = checked
-    tables, findings = history.read_published(out / "2023" / "2023年汇总报表.xlsx", 2023)
-    a, b, c = seed_tables.seed_2023()
-    assert (tables.a, tables.b, tables.c) == (a, b, c)
-    assert findings == []
-    wb = openpyxl.load_workbook(out / "2023" / "2023年汇总报表.xlsx", read_only=True)
-    assert history.LINEAGE_SHEET in wb.sheetnames
-    assert history.REGISTER_LINEAGE_SHEET in wb.sheetnames
-
-
 def test_lineage_names_the_cell_behind_the_application(checked):
     _, out, _, _ = checked
     con = sqlite3.connect(out / "xxgk.sqlite")
@@ -77,6 +66,11 @@ def test_findings_are_written_for_people_and_programs(checked):
     _, out, _, _ = checked
     assert json.loads((out / "2023" / "2023年审核结果.json").read_text(encoding="utf-8")) == []
     assert (out / "2023" / "2023年审核结果.xlsx").is_file()
+
+
+def test_check_alone_leaves_the_consolidated_workbook_to_tables_and_build(checked):
+    _, out, _, _ = checked
+    assert not (out / "2023" / "2023年汇总报表.xlsx").exists()
 
 
 def test_inputs_are_untouched(checked):
@@ -102,13 +96,21 @@ def _run(root, wb, repo_root, *extra):
                  "--outputs", str(root / "out"), "--config", str(repo_root / "xxgk.toml")])
 
 
+def _summary_path(root):
+    return root / "out" / "2023" / "2023年汇总报表.xlsx"
+
+
 def test_build_refuses_a_final_report_while_errors_remain(broken, repo_root, capsys):
     root, wb = broken
     assert _run(root, wb, repo_root, "check") == 1
     out = capsys.readouterr().out
     assert "2023年第3季度-青松社区.xlsx" in out and "B4" in out
+    _summary_path(root).unlink(missing_ok=True)
     assert _run(root, wb, repo_root, "build") == 1
-    assert "未生成正式报告" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "未生成正式报告" in out
+    assert f"汇总报表：{_summary_path(root)}" in out  # the tables are written all the same
+    assert history.read_published(_summary_path(root), 2023)[1] == []
     assert not list((root / "out").rglob("*.docx"))
     assert (root / "out" / "2023" / "dashboards" / "index.html").is_file()
 
@@ -122,3 +124,14 @@ def test_build_draft_marks_every_page(broken, repo_root):
         assert "草稿" in "".join(p.text for p in section.header.paragraphs)
     (html,) = (root / "out" / "2023" / "report").glob("*.html")
     assert "草稿" in html.read_text(encoding="utf-8")
+
+
+def test_tables_are_written_while_errors_remain(broken, repo_root, capsys):
+    """A working document: the tables with errors are what staff need to look at."""
+    root, wb = broken
+    _summary_path(root).unlink(missing_ok=True)
+    assert _run(root, wb, repo_root, "tables") == 1
+    out = capsys.readouterr().out
+    assert f"汇总报表：{_summary_path(root)}" in out
+    tables, findings = history.read_published(_summary_path(root), 2023)
+    assert findings == [] and (tables.a, tables.b, tables.c) == seed_tables.seed_2023()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -10,8 +11,8 @@ import pytest
 
 from pipeline.cli import build_parser, main
 
-SUBCOMMANDS = ["init", "collect", "check", "build", "dashboards", "report", "status", "rules",
-               "sample"]
+SUBCOMMANDS = ["init", "collect", "check", "tables", "build", "dashboards", "report", "status",
+               "rules", "sample"]
 
 
 def _help(argv, capsys) -> str:
@@ -28,7 +29,7 @@ def _english_words(text: str) -> list[str]:
     allowed = {"xxgk", "JSON", "Word", "toml", "python", "init", "check", "build", "history",
                "draft", "collect", "dashboards", "report", "status", "rules", "sample",
                "version", "help", "quarter", "year", "json", "unit", "config", "workbooks",
-               "outputs", "inbox", "force"}
+               "outputs", "inbox", "force", "tables"}
     return [w for w in words if w not in allowed]
 
 
@@ -140,3 +141,20 @@ def test_a_second_run_on_the_same_outputs_waits_for_none_and_says_why(repo_root,
                 pass
     assert main(argv) == 0           # released: the next run goes ahead
     assert (out / build.STORE_NAME).is_file()
+
+
+def test_tables_writes_the_consolidated_workbook_and_check_says_how(repo_root, tmp_path, capsys):
+    out = tmp_path / "outputs"
+    argv = ["--year", "2023", "--config", str(repo_root / "xxgk.toml"),
+            "--workbooks", str(repo_root / "workbooks"), "--outputs", str(out)]
+    assert main(["check", *argv]) == 0
+    assert "请运行 xxgk tables --year 2023，或运行 xxgk build" in capsys.readouterr().out
+    assert main(["check", "--json", *argv]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # the hint is for people only
+    path = out / "2023" / "2023年汇总报表.xlsx"
+    path.unlink(missing_ok=True)  # whether or not check wrote it
+    assert main(["tables", *argv]) == 0
+    printed = capsys.readouterr().out
+    assert "审核完成：错误 0 条" in printed
+    assert printed.rstrip().endswith(f"汇总报表：{path}")
+    assert path.is_file()

@@ -30,7 +30,7 @@ import nbformat
 import openpyxl
 import pytest
 
-from pipeline import layout
+from pipeline import layout, store
 from pipeline.build import LEFTOVERS
 from pipeline.sample import write_sample
 
@@ -117,7 +117,7 @@ def _assert_complete(path: Path) -> None:
         else:
             assert docx.Document(str(path)).paragraphs
     elif suffix == ".sqlite":
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = store.connect(path)  # as the notebooks open it
         try:
             assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert con.execute("SELECT count(*) FROM runs").fetchone() == (1,)
@@ -193,7 +193,13 @@ def test_a_killed_build_leaves_every_output_whole(run, moment):
     _assert_outputs_whole(run)
 
 
-def test_a_build_killed_writing_the_store_is_cleaned_up_by_the_next_run(run):
+def test_a_build_killed_writing_a_new_store_is_cleaned_up_by_the_next_run(run):
+    # A store it cannot update (here: one without its state) makes the build write a new one
+    # beside it; a rerun with a usable store updates it in place (tests/test_incremental.py).
+    con = sqlite3.connect(run.outputs / "xxgk.sqlite")
+    with con:
+        con.execute("DELETE FROM state")
+    con.close()
     assert _kill_build(run, _exists(".xxgk.sqlite.*.tmp"), 0.0)
     leftovers = _assert_outputs_whole(run)
     assert any(rel.startswith(".xxgk.sqlite.") for rel in leftovers)

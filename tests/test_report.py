@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from pipeline import report, statutory, store
+from pipeline.consolidate import fact_sums
 from pipeline.model import YearTables
 from pipeline.records import Fact
 from pipeline.report_text import read_paragraphs, write_sample_paragraphs
@@ -27,6 +28,7 @@ def office_store(tmp_path, config):
     content.facts += [Fact("街道本级", 2023, 4, "disclosure", "党建工作", "", 700, *src),
                       Fact("街道本级", 2023, 4, "disclosure", "便民事项", "", 642, *src),
                       Fact("街道本级", 2023, 4, "interpretation", "会议", "", 16, *src)]
+    content.fact_sums = [(2023, *k, v) for k, v in fact_sums(content.facts).items()]
     for path in write_sample_paragraphs(tmp_path / "workbooks", cfg=config):
         rows, findings = read_paragraphs(path, int(path.parent.name))
         assert findings == []

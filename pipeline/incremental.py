@@ -1,0 +1,227 @@
+"""Reruns redo only the units whose workbooks changed.
+
+Every rule of consolidation looks at one unit's records at a time (consolidate.UnitPart), so a
+year is the sum of its units' parts. The store keeps each unit's part with a key over the unit's
+files (name and parse-cache key, so content) and the day open applications are judged on;
+everything else a part depends on (xxgk's version and code, the whole configuration) is in the
+store's snapshot key. A rerun takes a unit's part from the store when its key is unchanged and
+keeps that unit's rows there; the other units are read (from the parse cache, or parsed) and
+worked out again. Which unit a file belongs to is known without reading it when its key is the
+one the store has.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pipeline import __version__, cache, consolidate, ingest, layout
+from pipeline.config import Config
+from pipeline.consolidate import UnitPart
+from pipeline.findings import Finding
+from pipeline.ingest import FileResult
+
+FORMAT = 1  # bump when what a part holds changes
+
+# A file's signature is trusted for its content only when it was last modified this long before
+# it was hashed: a change within the same clock tick could keep size and time (git's "racy" case).
+RACY_NS = 2_000_000_000
+
+
+# --- What the store remembers ------------------------------------------------------------------
+
+def snapshot_key(cfg: Config) -> str:
+    """What every part of a store depends on besides its own files: parts of a store made by
+    another xxgk, other code or another configuration are never reused."""
+    h = hashlib.sha256(json.dumps([FORMAT, __version__, cache.code_fingerprint("build")],
+                                  ensure_ascii=False).encode())
+    h.update(repr(dataclasses.replace(cfg, path=Path())).encode())
+    return h.hexdigest()
+
+
+@dataclass
+class Previous:
+    """What a store says about the run that made it."""
+
+    # year -> unit -> (part key, part as decoded JSON)
+    parts: dict[int, dict[str, tuple[str, dict]]] = field(default_factory=dict)
+    # year -> file -> (parse key, unit)
+    files: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    # file -> (sha256, parse key): the key of an unchanged file need not be worked out
+    keys: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def previous(cfg: Config, state: tuple | None, workbooks_dir: Path) -> Previous | None:
+    """The reusable content of a store (store.read_state), or None when it has none for this
+    xxgk and configuration. Its input files' signatures are remembered (cache.remember) so
+    unchanged files are not hashed again."""
+    if state is None:
+        return None
+    values, files, parts = state
+    if values.get("snapshot") != snapshot_key(cfg):
+        return None
+    hashed = int(values.get("hashed_ns", 0))
+    shas = {}
+    for path, sha256, size, device, inode, mtime_ns in files:
+        shas[path] = sha256
+        if mtime_ns is not None and mtime_ns < hashed - RACY_NS:
+            cache.remember(workbooks_dir / path, (device, inode, mtime_ns, size), sha256)
+    out = Previous()
+    for year, unit, key, text in parts:
+        try:
+            data = json.loads(text)
+            files = {file: (parse_key, unit) for file, parse_key in data["files"]}
+        except (ValueError, KeyError, TypeError):
+            continue  # unusable part: its unit is worked out again
+        out.parts.setdefault(year, {})[unit] = (key, data)
+        out.files.setdefault(year, {}).update(files)
+        out.keys.update((f, (shas.get(f), k)) for f, (k, _) in files.items())
+    return out
+
+
+def state(cfg: Config, started_ns: int) -> dict[str, str]:
+    """The store's state rows for this run (started_ns: when it began hashing its inputs)."""
+    return {"snapshot": snapshot_key(cfg), "hashed_ns": str(started_ns)}
+
+
+# --- Parts as JSON ---------------------------------------------------------------------------
+
+def part_key(year: int, as_of: date, files: Iterable[tuple[str, str]]) -> str:
+    return hashlib.sha256(json.dumps([year, as_of.isoformat(), sorted(files)],
+                                     ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass
+class Owned:
+    """One unit's files of a year, the findings read from them and its part."""
+
+    unit: str
+    key: str
+    files: list[tuple[str, str]]  # (file, parse key)
+    findings: list[Finding]       # read from the files (ingestion)
+    part: UnitPart
+    fresh: bool = True            # worked out in this run (its rows go to the store)
+
+
+def encode(owned: Owned) -> str:
+    p = owned.part
+    return json.dumps({
+        "files": owned.files, "findings": cache.FINDINGS.encode(owned.findings),
+        "headers": cache.HEADERS.encode(p.headers),
+        "cells": [[tbl, r, c, v] for (tbl, (r, c)), v in p.cells.items()],
+        "sums": [[*k, v] for k, v in p.sums.items()],
+        "fee": p.fee, "on_time": p.on_time, "carried_in": p.carried_in,
+        "part_findings": cache.FINDINGS.encode(p.findings)},
+        ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(unit: str, key: str, d: dict) -> Owned:
+    """A part kept in the store (its JSON decoded); ValueError (or KeyError, TypeError) when
+    it is not one."""
+    part = UnitPart(unit, cache.HEADERS.decode(d["headers"]),
+                    {(tbl, (r, c)): v for tbl, r, c, v in d["cells"]},
+                    {(t, k, dim): v for t, k, dim, v in d["sums"]}, d["fee"],
+                    tuple(d["on_time"]), [tuple(x) for x in d["carried_in"]],
+                    cache.FINDINGS.decode(d["part_findings"]))
+    return Owned(unit, key, [tuple(x) for x in d["files"]],
+                 cache.FINDINGS.decode(d["findings"]), part, fresh=False)
+
+
+# --- A year --------------------------------------------------------------------------------------
+
+def owner(result: FileResult) -> str:
+    """The unit a file belongs to: the one its header names; else the one its name names;
+    else "" (files that cannot be placed)."""
+    if result.header is not None:
+        return result.header.unit
+    named = layout.parse_quarter_path(result.file)
+    return named[2] if named else ""
+
+
+@dataclass
+class YearRead:
+    files: list[str]
+    owned: list[Owned]  # every unit with files, in order of its first file
+    results: dict[str, list[FileResult]]  # the files of units worked out again, by unit
+    checked: set[str]  # files whose digest was taken
+
+
+def read_year(cfg: Config, workbooks_dir: Path, year: int, cache_dir: Path,
+              before: Previous | None, *, progress: bool = False) -> YearRead:
+    """Each unit's part of the year: from the store when its files are the ones it was made
+    from, else from its files' records (parse cache or parsing)."""
+    as_of = consolidate.year_as_of(year)
+    jobs = ingest.file_jobs(cfg, workbooks_dir, ingest.year_paths(workbooks_dir, year),
+                            cache_dir, before.keys if before else None)
+    old_files = before.files.get(year, {}) if before else {}
+    old_parts = before.parts.get(year, {}) if before else {}
+
+    # The unit of every file: from the store when unchanged, else by reading it.
+    unit_of: dict[str, str] = {}
+    unread = []
+    for job in jobs:
+        known = old_files.get(job.file)
+        if known is not None and job.key and known[0] == job.key:
+            unit_of[job.file] = known[1]
+        else:
+            unread.append(job)
+    read: dict[str, FileResult] = {}
+    for job, result in zip(unread, ingest.read_jobs(cfg, workbooks_dir, unread,
+                                                     progress=progress), strict=True):
+        read[job.file] = result
+        unit_of[job.file] = owner(result)
+
+    by_unit: dict[str, list[ingest._Job]] = {}
+    for job in jobs:
+        by_unit.setdefault(unit_of[job.file], []).append(job)
+    owned, again = [], {}
+    for unit, unit_jobs in by_unit.items():
+        files = [(job.file, job.key) for job in unit_jobs]
+        key = part_key(year, as_of, files)
+        kept = old_parts.get(unit)
+        if kept is not None and kept[0] == key and all(job.key for job in unit_jobs):
+            try:
+                owned.append(decode(unit, key, kept[1]))
+                continue
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+                pass  # not a part this code wrote: worked out again
+        again[unit] = (key, files, unit_jobs)
+    rest = [job for _, _, js in again.values() for job in js if job.file not in read]
+    for job, result in zip(rest, ingest.read_jobs(cfg, workbooks_dir, rest, progress=progress),
+                           strict=True):
+        read[job.file] = result
+    results = {}
+    for unit, (key, files, unit_jobs) in again.items():
+        rs = [read[job.file] for job in unit_jobs]
+        results[unit] = rs
+        owned.append(_work_out(year, unit, key, files, rs, as_of))
+    first = {}
+    for i, job in enumerate(jobs):
+        first.setdefault(unit_of[job.file], i)
+    owned.sort(key=lambda o: first[o.unit])
+    if cache_dir is not None:
+        cache.prune(cache_dir, [cache.entry_name(job.key) for job in jobs if job.folder])
+    return YearRead([job.file for job in jobs], owned, results,
+                    {job.file for job in jobs if job.sha256})
+
+
+def _work_out(year: int, unit: str, key: str, files: list[tuple[str, str]],
+              results: Sequence[FileResult], as_of: date) -> Owned:
+    ingest.reject_duplicates(results)
+    accepted = [r for r in results if r.accepted]
+    part = consolidate.consolidate_unit(
+        year, unit, [r.header for r in accepted], [f for r in accepted for f in r.facts],
+        [a for r in accepted for a in r.applications], [c for r in accepted for c in r.cases],
+        as_of)
+    return Owned(unit, key, files, [f for r in results for f in r.findings], part)
+
+
+def file_order(files: Sequence[str], findings: Iterable[Finding]) -> list[Finding]:
+    """Findings read from files, in the order of the files (as one reading of the year gives)."""
+    place = {f: i for i, f in enumerate(files)}
+    return sorted(findings, key=lambda f: place.get(f.file, len(place)))

@@ -1,0 +1,240 @@
+"""Reruns: after a change, only the changed units are worked out again, and the store, tables
+and findings are exactly those of a run from scratch."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline import build, cache, incremental, ingest, layout, store
+from pipeline.sample import write_sample
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2023
+HOUR_NS = 3600 * 10**9
+
+
+def _dump(path: Path) -> dict[str, list]:
+    """Every table of a store as sorted rows; what a run is, not when (runs, state)."""
+    con = sqlite3.connect(path)
+    try:
+        names = [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {n: sorted(con.execute(f"SELECT * FROM {n}"), key=repr)
+                for n in names if n not in ("runs", "state")}
+    finally:
+        con.close()
+
+
+def _from_scratch(config, workbooks: Path, tmp_path: Path) -> tuple[build.CheckResult, dict]:
+    outputs = tmp_path / "scratch"
+    shutil.rmtree(outputs, ignore_errors=True)
+    cache._DIGESTS.clear()
+    result = build.check(config, workbooks, outputs, YEAR)
+    return result, _dump(build.store_path(outputs))
+
+
+def _set(path: Path, sheet: str, cell: str, value) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb[sheet][cell] = value
+    wb.save(path)
+
+
+@pytest.fixture
+def sample(config, tmp_path) -> Path:
+    workbooks = tmp_path / "workbooks"
+    write_sample(config, workbooks)
+    return workbooks
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list[str]:
+    """Parse-cache entries read, and files parsed, by name."""
+    seen: list[str] = []
+    real_load, real_parse = cache.load, ingest.ingest_file
+
+    def load(path, key):
+        seen.append("cache")
+        return real_load(path, key)
+
+    def parse(cfg, workbooks_dir, path):
+        seen.append(Path(path).name)
+        return real_parse(cfg, workbooks_dir, path)
+
+    monkeypatch.setattr(cache, "load", load)
+    monkeypatch.setattr(ingest, "ingest_file", parse)
+    return seen
+
+
+def _edits(config, workbooks: Path):
+    """Changes an office makes between two runs, each followed by a rerun."""
+    grid = layout.disclosure_grid(config)
+    q3 = layout.quarter_path(workbooks, YEAR, 3, "和顺社区")
+
+    def one_cell():
+        _set(q3, grid.sheet, grid.inputs[0].cell, 999)
+
+    def a_file_removed():
+        layout.quarter_path(workbooks, YEAR, 4, "青松社区").unlink()
+
+    def a_copy_beside_it():
+        shutil.copy(q3, q3.with_name("和顺社区副本.xlsx"))
+
+    def header_names_another_unit():
+        _set(layout.quarter_path(workbooks, YEAR, 2, "兴业社区"), layout.SHEET_HEADER,
+             layout.HEADER_CELLS["unit"], "和顺社区")
+
+    def a_year_before_changed():
+        _set(layout.quarter_path(workbooks, YEAR - 1, 4, "街道本级"), grid.sheet,
+             grid.inputs[0].cell, 5)
+
+    return [one_cell, a_file_removed, a_copy_beside_it, header_names_another_unit,
+            a_year_before_changed]
+
+
+def test_every_rerun_equals_a_run_from_scratch(config, sample, tmp_path):
+    outputs = tmp_path / "outputs"
+    build.check(config, sample, outputs, YEAR)
+    for edit in _edits(config, sample):
+        edit()
+        again = build.check(config, sample, outputs, YEAR)
+        assert again.content.kept is not None, edit.__name__  # updated, not rewritten
+        scratch, dump = _from_scratch(config, sample, tmp_path)
+        assert _dump(build.store_path(outputs)) == dump, edit.__name__
+        assert again.findings == scratch.findings, edit.__name__
+        assert again.tables == scratch.tables, edit.__name__
+
+
+def test_a_rerun_after_one_cell_reads_only_that_units_files(config, sample, tmp_path, loads):
+    outputs = tmp_path / "outputs"
+    first = build.check(config, sample, outputs, YEAR)
+    path = layout.quarter_path(sample, YEAR, 3, "和顺社区")
+    grid = layout.disclosure_grid(config)
+    before = openpyxl.load_workbook(path)[grid.sheet][grid.inputs[0].cell].value or 0
+    _set(path, grid.sheet, grid.inputs[0].cell, before + 50)
+    loads.clear()
+
+    again = build.check(config, sample, outputs, YEAR)
+
+    # the changed file parsed, the unit's three other 2023 files from the cache, nothing else
+    assert sorted(loads) == sorted(["cache", "cache", "cache", "cache", path.name])
+    assert again.content.kept[YEAR] == {o for o in config.units if o != "和顺社区"}
+    assert (again.tables[YEAR].figures["items_published"]
+            == first.tables[YEAR].figures["items_published"] + 50)
+
+
+def test_a_store_of_another_configuration_is_written_anew(config, sample, tmp_path):
+    import dataclasses
+
+    outputs = tmp_path / "outputs"
+    build.check(config, sample, outputs, YEAR)
+    organ = dataclasses.replace(config.organ, name="另一个街道办事处")
+    again = build.check(dataclasses.replace(config, organ=organ), sample, outputs, YEAR)
+    assert again.content.kept is None
+
+
+def test_a_damaged_store_is_written_anew(config, sample, tmp_path):
+    outputs = tmp_path / "outputs"
+    build.check(config, sample, outputs, YEAR)
+    build.store_path(outputs).write_bytes(b"not a database")
+    again = build.check(config, sample, outputs, YEAR)
+    assert again.content.kept is None
+    assert _dump(build.store_path(outputs)) == _from_scratch(config, sample, tmp_path)[1]
+
+
+def test_a_part_that_cannot_be_read_is_worked_out_again(config, sample, tmp_path):
+    outputs = tmp_path / "outputs"
+    build.check(config, sample, outputs, YEAR)
+    con = sqlite3.connect(build.store_path(outputs))
+    with con:
+        con.execute("UPDATE unit_parts SET part = '{' WHERE unit = '青松社区' AND year = ?",
+                    (YEAR,))
+    con.close()
+    again = build.check(config, sample, outputs, YEAR)
+    assert "青松社区" not in again.content.kept[YEAR]
+    assert _dump(build.store_path(outputs)) == _from_scratch(config, sample, tmp_path)[1]
+
+
+_KILLED_CHILD = """
+import os, signal, sys
+from pathlib import Path
+from pipeline import build, store
+from pipeline.config import load_config
+
+real = store._fill_run
+
+def killed(con, *args, **kwargs):
+    real(con, *args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)  # inside the update's transaction
+
+store._fill_run = killed
+config, workbooks, outputs = sys.argv[1:4]
+build.check(load_config(config), Path(workbooks), Path(outputs), 2023)
+"""
+
+
+def test_a_killed_update_leaves_the_store_as_it_was(config, sample, tmp_path):
+    outputs = tmp_path / "outputs"
+    build.check(config, sample, outputs, YEAR)
+    path = build.store_path(outputs)
+    before = _dump(path)
+    grid = layout.disclosure_grid(config)
+    _set(layout.quarter_path(sample, YEAR, 3, "和顺社区"), grid.sheet, grid.inputs[0].cell, 77)
+
+    done = subprocess.run([sys.executable, "-c", _KILLED_CHILD, str(config.path), str(sample),
+                           str(outputs)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert Path(f"{path}-journal").exists()  # killed midway: SQLite's journal is still there
+
+    con = store.connect(path)  # as a notebook opens it: the update is undone
+    con.close()
+    assert _dump(path) == before
+    build.remove_leftovers(outputs)
+    assert Path(f"{path}-journal").exists() is False
+
+    build.check(config, sample, outputs, YEAR)
+    assert _dump(path) == _from_scratch(config, sample, tmp_path)[1]
+
+
+def test_unchanged_files_are_not_read_again_by_a_new_process(config, sample, tmp_path,
+                                                             monkeypatch):
+    """A new run trusts the signature (device, inode, size, modification time) the store
+    recorded for a file's content, unless the file was modified too close to that moment."""
+    old = time.time_ns() - HOUR_NS
+    for p in sample.rglob("*"):
+        if p.is_file():
+            os.utime(p, ns=(old, old))
+    outputs = tmp_path / "outputs"
+    build.check(config, sample, outputs, YEAR)
+    changed = layout.quarter_path(sample, YEAR, 3, "和顺社区")
+    grid = layout.disclosure_grid(config)
+    _set(changed, grid.sheet, grid.inputs[0].cell, 31)
+    cache._DIGESTS.clear()  # what a new process knows
+    hashed: list[str] = []
+    real = cache.file_digest
+    monkeypatch.setattr(cache, "file_digest",
+                        lambda p: (hashed.append(Path(p).name), real(p))[1])
+
+    again = build.check(config, sample, outputs, YEAR)
+
+    assert set(hashed) == {changed.name}
+    assert again.content.kept[YEAR] == {o for o in config.units if o != "和顺社区"}
+
+
+def test_signatures_recorded_too_close_to_a_change_are_not_trusted(config, tmp_path):
+    hashed = 100 * HOUR_NS
+    state = ({**incremental.state(config, hashed)},
+             [("2023/a.xlsx", "a" * 64, 10, 1, 2, hashed - incremental.RACY_NS - 1),
+              ("2023/b.xlsx", "b" * 64, 10, 1, 3, hashed - incremental.RACY_NS + 1)], [])
+    cache._DIGESTS.clear()
+    assert incremental.previous(config, state, tmp_path) is not None
+    assert set(cache._DIGESTS) == {os.path.abspath(tmp_path / "2023/a.xlsx")}
+    cache._DIGESTS.clear()
