@@ -172,12 +172,12 @@ class Sheet:
 
 def open_workbook(path: str | Path, scan: safety.Scan | None = None) -> CalamineWorkbook:
     """Open a spreadsheet by its content, not its extension, once it passed the safety checks
-    (`scan`, made here when not given); a refused file raises safety.Refused."""
+    (`scan`, made here when not given, whose bytes it takes: one scan opens one workbook);
+    a refused file raises safety.Refused."""
     scan = safety.scan_file(path) if scan is None else scan
     if scan.refused:
         raise safety.Refused(scan.problems)
-    data = scan.data if scan.data is not None else Path(path).read_bytes()
-    return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return CalamineWorkbook.from_filelike(io.BytesIO(scan.take_data()))
 
 
 def _too_large(found) -> tuple[str, int, int] | None:

@@ -9,7 +9,9 @@ never the run. The same pass finds what calamine cannot report: formulas with no
 area is so large that reading them would exhaust memory.
 
 Nothing here trusts what a file declares about itself: every zip member is inflated and counted,
-and the XML is searched for DOCTYPE/ENTITY declarations before any XML parser sees it.
+and the XML is searched for DOCTYPE/ENTITY declarations before any XML parser sees it. calamine
+then opens an .xlsx from the members inflated here, put into a zip without compression: it reads
+exactly the bytes that were checked, and does not inflate them a second time.
 
 It runs on every file of a city, so each search over a sheet's bytes is a single pass of re (or a
 byte search) that an ordinary sheet passes; the slower exact count or parse runs only on a hit,
@@ -25,7 +27,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -125,7 +127,8 @@ class Scan:
     formulas: dict[str, dict[str, Formula]] = field(default_factory=dict)
     # sheet name -> (far cell, rows, columns) of sheets too large to read
     oversized: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    # the bytes to open: the file's as read here, or a copy where numbers lost their format
+    # the bytes to open: for an .xlsx, a zip of the members as checked here (stored, see
+    # _stored_zip); for an .xls or .ods, the file's as read here
     data: bytes | None = None
 
     def refuse(self, rule: str, **fields) -> Scan:
@@ -133,6 +136,14 @@ class Scan:
         self.refused = True
         self.kind = self.data = None
         return self
+
+    def take_data(self) -> bytes:
+        """The bytes to open, handed over once: the scan lets go of them, so that only the
+        parser's copy stays in memory while the sheets are read."""
+        data, self.data = self.data, None
+        if data is None:
+            raise ValueError("nothing to open: the file was refused or its bytes already taken")
+        return data
 
 
 class Refused(Exception):
@@ -363,9 +374,61 @@ def _scan_zip(data: bytes, suffix: str, scan: Scan) -> None:
         scan.refuse("IN001", reason=not_a_spreadsheet(suffix, _zip_looks_like(names, members)))
     elif scan.kind == XLSX:
         try:
-            _scan_xlsx_parts(members, scan)
+            sheets = _scan_xlsx_parts(members, scan)
         except (ElementTree.ParseError, KeyError, ValueError) as exc:
             scan.refuse("IN006", reason=f"内部 XML 无法解析：{type(exc).__name__}")
+            return
+        scan.data = _stored_zip(_for_calamine(infos, members, sheets))
+
+
+# What calamine reads of an .xlsx: the relationship parts, workbook.xml, sharedStrings.xml,
+# styles.xml and the sheets (tables only when asked to load them, which ingest never does).
+# All are XML parts, and sheets are named as workbook.xml.rels says, so each member named as
+# XML and each sheet part is handed on; images, printer settings, embedded objects and VBA
+# (binary members calamine never parses) are not.
+_CALAMINE_SUFFIXES = (".xml", ".rels")
+_UTF8_NAME = 0x800  # general purpose flag: the name is UTF-8, else code page 437
+_STORED_LOCAL = struct.Struct("<4s5H3I2H")
+_STORED_CENTRAL = struct.Struct("<4s6H3I5H2I")
+_STORED_END = struct.Struct("<4s4H2IH")
+_DOS_DATE = 0x21  # 1980-01-01, the first day a zip can date a member
+
+
+def _for_calamine(infos: list[zipfile.ZipInfo], members: dict[str, bytes], sheets: set[str]
+                  ) -> Iterator[tuple[bytes, int, bytes, int]]:
+    """(name, its _UTF8_NAME flag, bytes as checked, CRC-32) of each member calamine may read,
+    once each: of a name the zip holds twice, the last, whose bytes were checked. The name is
+    encoded as in the file, so it reads back as the same text."""
+    for name, info in {i.filename: i for i in infos}.items():
+        if name in sheets or name.lower().endswith(_CALAMINE_SUFFIXES):
+            content = members[name]
+            # a sheet whose numbers lost their format is shorter than the member it came from
+            crc = info.CRC if len(content) == info.file_size else zlib.crc32(content)
+            flag = info.flag_bits & _UTF8_NAME
+            yield name.encode("utf-8" if flag else "cp437"), flag, content, crc
+
+
+def _stored_zip(members: Iterable[tuple[bytes, int, bytes, int]]) -> bytes:
+    """A zip of (name, flag, bytes, CRC-32) members, stored without compression: what calamine
+    opens instead of the file, so it reads the bytes checked here and has nothing to inflate.
+    The sizes stay within zip32's: MAX_UNPACKED_BYTES in all, at most MAX_MEMBERS members, and
+    names no longer than they were in the file."""
+    pieces: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, flag, content, crc in members:
+        size, n = len(content), len(name)
+        pieces += (_STORED_LOCAL.pack(b"PK\x03\x04", 20, flag, zipfile.ZIP_STORED, 0, _DOS_DATE,
+                                      crc, size, size, n, 0), name, content)
+        central += (_STORED_CENTRAL.pack(b"PK\x01\x02", 20, 20, flag, zipfile.ZIP_STORED, 0,
+                                         _DOS_DATE, crc, size, size, n, 0, 0, 0, 0, 0, offset),
+                    name)
+        offset += _STORED_LOCAL.size + n + size
+    directory = b"".join(central)
+    count = len(central) // 2
+    pieces += (directory, _STORED_END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory),
+                                           offset, 0))
+    return b"".join(pieces)
 
 
 # --- Inside an .xlsx: sheets, their used area and their formulas --------------------------------
@@ -436,19 +499,20 @@ def _workbook_part(members: dict[str, bytes]) -> str:
     return "xl/workbook.xml"
 
 
-def _scan_xlsx_parts(members: dict[str, bytes], scan: Scan) -> None:
+def _scan_xlsx_parts(members: dict[str, bytes], scan: Scan) -> set[str]:
     """Map sheet names to their parts, then look at each sheet's used area and formulas, and
-    take the format off numbers no date format can show."""
+    take the format off numbers no date format can show (in `members`). Returns the parts."""
     book = _workbook_part(members)
     sheets, externals = _book_entries(members[book])
     rels = _rels(members, book)
     links = _external_links(externals, rels, book, members)
-    changed = False
+    parts = set()
     for name, rel_id in sheets:
         part = _resolve(book, rels.get(rel_id, ""))
         content = members.get(part)
         if content is None:
             continue
+        parts.add(part)
         too_big = _used_area(content)
         if too_big:
             scan.oversized[name] = too_big
@@ -457,12 +521,8 @@ def _scan_xlsx_parts(members: dict[str, bytes], scan: Scan) -> None:
             found = _formula_cells(content, links)
             if found:
                 scan.formulas[name] = found
-        plain = _unformat_impossible_dates(content)
-        if plain is not content:
-            members[part] = plain
-            changed = True
-    if changed:
-        scan.data = _zip(members)
+        members[part] = _unformat_impossible_dates(content)
+    return parts
 
 
 # A cell value that may lie outside the dates a date format can show: negative, 7+ digits
@@ -504,14 +564,6 @@ def _unformat_impossible_dates(content: bytes) -> bytes:
         last = b
     pieces.append(content[last:])
     return b"".join(pieces)
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in members.items():
-            zf.writestr(name, content)
-    return out.getvalue()
 
 
 def _external_links(externals: Iterable[str | None], rels: dict[str, str], book: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import struct
 import tracemalloc
 import zipfile
@@ -18,8 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from openpyxl.utils.cell import column_index_from_string
+from python_calamine import CalamineWorkbook
 
 from pipeline import safety
+from tests.lo import convert
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -326,7 +329,148 @@ def test_a_number_no_date_can_show_loses_its_style(tmp_path, value):
 def test_a_file_with_only_possible_dates_is_opened_as_it_is(tmp_path):
     path = _write_zip(tmp_path / "a.xlsx", _workbook(
         {"S": '<row r="2"><c r="B2" s="1"><v>45000</v></c><c r="C2" s="1"><v>0.5</v></c></row>'}))
-    assert safety.scan_file(path).data == path.read_bytes()
+    assert _handed_on(safety.scan_file(path)) == _inflated(path)
+
+
+def test_a_number_that_lost_its_style_is_read_as_typed(tmp_path):
+    """The changed sheet is handed on with its own checksum, and calamine reads it."""
+    path = _write_zip(tmp_path / "a.xlsx", _workbook(
+        {"S": '<row r="1"><c r="A1" s="1"><v>-5</v></c><c r="B1"><v>7</v></c></row>'}))
+    data = safety.scan_file(path).data
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.testzip() is None
+    assert CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("S").to_python() \
+        == [[-5.0, 7.0]]
+
+
+# --- What calamine opens: the members checked here, stored -----------------------------------------
+
+def _inflated(path: Path) -> dict[str, bytes]:
+    """Every member of a zip as Python's zipfile inflates it."""
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def _handed_on(scan: safety.Scan) -> dict[str, bytes]:
+    """The members of the zip a scan hands to calamine; each must be stored, not compressed,
+    with a checksum that matches."""
+    with zipfile.ZipFile(io.BytesIO(scan.data)) as zf:
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}
+        assert zf.testzip() is None
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def _cells(workbook: CalamineWorkbook) -> dict[str, tuple]:
+    """Everything ingest reads of a workbook: each sheet's visibility, values and merges."""
+    out = {}
+    for meta in workbook.sheets_metadata:
+        sheet = workbook.get_sheet_by_name(meta.name)
+        out[meta.name] = (meta.visible, sheet.to_python(skip_empty_area=False),
+                          sheet.merged_cell_ranges)
+    return out
+
+
+def _same_cells_both_ways(path: Path) -> dict[str, tuple]:
+    """The cells of a workbook read from the file, after checking they are what calamine reads
+    of the zip the scan hands on."""
+    scan = safety.scan_file(path)
+    assert not scan.refused and scan.kind == safety.XLSX
+    original = _cells(CalamineWorkbook.from_path(str(path)))
+    assert _cells(CalamineWorkbook.from_filelike(io.BytesIO(scan.take_data()))) == original
+    return original
+
+
+_PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+
+
+def test_the_xml_members_are_handed_on_exactly_as_checked_and_binaries_are_not(tmp_path):
+    parts = _workbook({"S": '<row r="1"><c r="A1"><v>1</v></c></row>'})
+    parts |= {"[Content_Types].xml": b"<Types/>", "docProps/core.xml": b"<coreProperties/>",
+              "xl/media/image1.png": _PNG, "xl/printerSettings/printerSettings1.bin": bytes(999),
+              "xl/drawings/vmlDrawing1.vml": b"<xml/>"}
+    path = _write_zip(tmp_path / "a.xlsx", parts)
+    handed = _handed_on(safety.scan_file(path))
+    assert handed == {name: content for name, content in parts.items()
+                      if name.endswith((".xml", ".rels"))}
+
+
+def test_a_sheet_not_named_as_xml_is_handed_on(tmp_path):
+    parts = _workbook({"S": '<row r="1"><c r="A1"><v>3</v></c></row>'})
+    parts["xl/worksheets/data.bin"] = parts.pop("xl/worksheets/sheet1.xml")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"sheet1.xml", b"data.bin")
+    path = _write_zip(tmp_path / "a.xlsx", parts)
+    assert _handed_on(safety.scan_file(path))["xl/worksheets/data.bin"] == \
+        parts["xl/worksheets/data.bin"]
+    assert _same_cells_both_ways(path)["S"][1] == [[3.0]]
+
+
+def test_a_name_in_code_page_437_reads_back_as_the_same_name(tmp_path):
+    """A member name without the UTF-8 flag keeps its bytes, so calamine finds the sheet the
+    relationships name, as it does in the file."""
+    parts = _workbook({"S": '<row r="1"><c r="A1"><v>4</v></c></row>'})
+    parts["xl/worksheets/sheetX.xml"] = parts.pop("xl/worksheets/sheet1.xml")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"sheet1.xml", "sheetü.xml".encode())
+    # zipfile writes ASCII names unflagged; "\x81" is "ü" in code page 437
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(_write_zip(tmp_path / "w.xlsx", parts).read_bytes().replace(
+        b"sheetX.xml", b"sheet\x81.xml"))
+    scan = safety.scan_file(path)
+    assert b"xl/worksheets/sheet\x81.xml" in scan.data
+    assert "xl/worksheets/sheetü.xml" in _handed_on(scan)
+    assert _same_cells_both_ways(path)["S"][1] == [[4.0]]
+
+
+def test_of_a_name_held_twice_the_checked_last_one_is_handed_on(tmp_path):
+    """The scan looks at the last member of a name (as zipfile reads it); calamine must not get
+    the other one."""
+    parts = _workbook({"S": '<row r="1"><c r="A1"><v>1</v></c></row>'})
+    path = _write_zip(tmp_path / "a.xlsx", parts)
+    last = parts["xl/worksheets/sheet1.xml"].replace(b"<v>1</v>", b"<f>Z</f>")  # same length
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", last)
+    scan = safety.scan_file(path)
+    assert list(scan.formulas["S"]) == ["A1"]
+    with zipfile.ZipFile(io.BytesIO(scan.data)) as zf:
+        assert zf.namelist().count("xl/worksheets/sheet1.xml") == 1
+        assert zf.read("xl/worksheets/sheet1.xml") == last
+
+
+def test_a_member_inflating_past_its_declared_size_is_not_handed_on(tmp_path):
+    scan = _scan_bytes(tmp_path, _raw_zip("xl/workbook.xml", _deflate(b"<a/>" * 2000),
+                                          size=4, crc=zlib.crc32(b"<a/>")))
+    assert scan.refused and scan.data is None
+    with pytest.raises(ValueError):
+        scan.take_data()
+
+
+def test_the_scan_lets_go_of_the_bytes_it_hands_on(tmp_path):
+    scan = safety.scan_file(_write_zip(tmp_path / "a.xlsx", _workbook({"S": ""})))
+    data = scan.data
+    assert scan.take_data() is data and scan.data is None
+    with pytest.raises(ValueError):
+        scan.take_data()
+
+
+def test_the_sample_workbooks_read_the_same_through_the_handoff(repo_root):
+    paths = sorted((repo_root / "workbooks").rglob("*.xlsx"))
+    assert len(paths) >= 30
+    for path in paths:
+        assert _same_cells_both_ways(path)
+
+
+def test_a_workbook_saved_by_libreoffice_reads_the_same_through_the_handoff(repo_root, config,
+                                                                            tmp_path):
+    """LibreOffice writes shared strings, which openpyxl's sample workbooks do not have."""
+    src = repo_root / "workbooks" / "2023" / "第1季度" / "2023年第1季度-明德社区.xlsx"
+    shutil.copy(src, tmp_path / "src.xlsx")
+    saved = convert(tmp_path / "src.xlsx", "xlsx:Calc MS Excel 2007 XML", tmp_path / "out",
+                    tmp_path / "profile")
+    with zipfile.ZipFile(saved) as zf:
+        assert "xl/sharedStrings.xml" in zf.namelist()
+    cells = _same_cells_both_ways(saved)
+    assert cells["填表说明"][1][0][0].startswith(config.organ.name)  # a shared string
 
 
 # --- Remembered workbook parts ---------------------------------------------------------------------
