@@ -178,18 +178,23 @@ def generate_city(root: str | Path, size: int = 1000) -> City:
 
 # --- Timings -----------------------------------------------------------------------------------
 
-def median_time(run: Callable[[int], object], repeat: int,
-                prepare: Callable[[int], object] | None = None) -> float:
-    """Median wall time of `run(i)` over `repeat` repetitions; `prepare(i)` runs untimed first."""
-    times = []
+Step = tuple[Callable[[int], object], "Callable[[int], object] | None"]
+
+
+def medians(steps: Sequence[Step], repeat: int) -> list[float]:
+    """Median wall time of each step `(run, prepare)`: `run(i)` timed, `prepare(i)` untimed
+    first. The steps take turns in every repetition (1, 3, 1, 3, …), so a machine that slows
+    down or speeds up during the benchmark weighs on each alike."""
+    times: list[list[float]] = [[] for _ in steps]
     for i in range(repeat):
-        if prepare is not None:
-            prepare(i)
-        gc.collect()
-        start = time.perf_counter()
-        run(i)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for spent, (run, prepare) in zip(times, steps, strict=True):
+            if prepare is not None:
+                prepare(i)
+            gc.collect()
+            start = time.perf_counter()
+            run(i)
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
 
 
 def read_floor(files: Sequence[Path]) -> None:
@@ -324,16 +329,17 @@ def run_bench(city: City, repeat: int, log: Callable[[str], None] = print) -> Be
     cfg = load_config(city.config)
     files = city.files
     work = city.root / "runs"
-    log(f"1/5 下限：calamine 读取 {len(files)} 本报表的全部工作表……")
-    floor = median_time(lambda i: read_floor(files), repeat)
+    log(f"1/5、3/5 下限（calamine 读取 {len(files)} 本报表的全部工作表）与 xxgk check"
+        "（缓存为空），交替运行……")
+    fresh = [work / f"check-{i}" for i in range(repeat)]
+    floor, check = medians([
+        (lambda i: read_floor(files), None),
+        (lambda i: _check_run(cfg, city, fresh[i]),
+         lambda i: shutil.rmtree(fresh[i], ignore_errors=True))], repeat)
     usual_files = even_sample(files, USUAL_MAX_FILES)
     log(f"2/5 常见做法：pandas.read_excel 读取 {len(usual_files)} 本……")
-    usual = median_time(lambda i: read_usual(usual_files), repeat) * len(files) / len(usual_files)
-
-    log("3/5 xxgk check（缓存为空）……")
-    fresh = [work / f"check-{i}" for i in range(repeat)]
-    check = median_time(lambda i: _check_run(cfg, city, fresh[i]), repeat,
-                        prepare=lambda i: shutil.rmtree(fresh[i], ignore_errors=True))
+    usual = (medians([(lambda i: read_usual(usual_files), None)], repeat)[0]
+             * len(files) / len(usual_files))
 
     log("4/5 改动一个单元格后再次运行（缓存已热）……")
     warm = fresh[-1]
@@ -350,8 +356,8 @@ def run_bench(city: City, repeat: int, log: Callable[[str], None] = print) -> Be
         result = _check_run(cfg, city, warm)
         seen.append((result.tables[YEAR].figures[edited.key], result.content.kept is not None))
 
-    incremental = median_time(rerun, repeat, prepare=lambda i: edit_cell(
-        target, layout.SHEET_SUPERVISION, edited.cell, values[i]))
+    incremental = medians([(rerun, lambda i: edit_cell(
+        target, layout.SHEET_SUPERVISION, edited.cell, values[i]))], repeat)[0]
     if seen != [(before - old + v, True) for v in values]:
         raise RuntimeError(f"改动后汇总数未随之变化或没有沿用上次的数据库（{seen}），增量运行有误。")
 
@@ -424,7 +430,7 @@ def render_block(result: BenchResult) -> str:
     lines = [
         f"## {n} 本报表（{-(-n // 4)} 个单位 × 4 个季度）", "",
         f"机器：{machine()}。", "",
-        f"每项取 {result.repeat} 次的中位数（秒）。", "",
+        f"每项取 {result.repeat} 次的中位数（秒）；步骤 1 与 3 在每一轮中交替运行，机器快慢的变化对两者影响相同。", "",
         "| 步骤 | 耗时（秒） | 每本（毫秒） |", "| --- | ---: | ---: |",
         *(f"| {label} | {t:.2f} | {t * per:.2f} |" for label, t in rows), "",
         "| 指标 | 实测 | 目标 | 结果 |", "| --- | ---: | ---: | --- |",
