@@ -212,8 +212,8 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
 def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content, before, checked):
     """The year's tables from its quarter workbooks, else from its published tables."""
     if has_quarter_workbooks(workbooks_dir, y):
-        read = incremental.read_year(cfg, workbooks_dir, y, outputs_dir / CACHE_DIR / str(y),
-                                     before)
+        read = incremental.read_year(cfg, workbooks_dir, y,
+                                     ingest.cache_path(outputs_dir / CACHE_DIR, y), before)
         checked.update(read.checked)
         parts = [o.part for o in read.owned]
         tables, sums, findings = consolidate.combine(cfg, y, parts, previous,

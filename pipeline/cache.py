@@ -1,11 +1,14 @@
 """The parse cache: each workbook's records, kept under outputs/cache/ by what they depend on.
 
 Re-running after one cell was fixed re-reads that one file; every other file's records come back
-from a JSON entry (JSON, so a cache file can never run code). The key covers everything that
+from a JSON entry (JSON, so a cache entry can never run code). The key covers everything that
 shapes the parse: the file's bytes and its path relative to the workbooks folder (identity and
 lineage depend on it), the xxgk version and the source of the parsing modules, the template
 version, and the configuration lists the workbook is laid out from. An entry that is missing,
 unreadable, corrupt or for another key is a miss, never an error.
+
+A year's entries live in one SQLite file (outputs/cache/<year>.sqlite): on an ordinary disk,
+creating a thousand small files costs a fifth as much as parsing them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hashlib
 import json
 import operator
 import os
+import sqlite3
 import sys
 import typing
 from collections.abc import Iterable, Mapping
@@ -23,7 +27,7 @@ from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
-from pipeline import __version__, atomic, layout
+from pipeline import __version__, layout
 from pipeline.config import Config
 from pipeline.findings import Finding
 from pipeline.records import Application, Case, Fact, Header, Source
@@ -138,14 +142,6 @@ def parse_key(cfg: Config, file: str, sha256: str) -> str:
     h = _key_base(cfg).copy()
     h.update(json.dumps([file, sha256], ensure_ascii=False).encode())
     return h.hexdigest()
-
-
-def entry_name(key: str) -> str:
-    return f"{key}.json"
-
-
-def entry_path(folder: str | Path, key: str) -> Path:
-    return Path(folder) / entry_name(key)
 
 
 # --- Records as JSON ---------------------------------------------------------------------------
@@ -285,34 +281,100 @@ def decode_result(key: str, text: str | bytes) -> dict[str, object]:
             **{name: codec.decode(data[name]) for name, codec in _RECORDS.items()}}
 
 
-def load(path: str | Path, key: str) -> dict[str, object] | None:
-    """The cached fields of a FileResult, or None when there is no usable entry."""
+def load(text: str | bytes | None, key: str) -> dict[str, object] | None:
+    """The fields of a FileResult from an entry's text, or None when it is not a usable
+    entry for this key."""
+    if text is None:
+        return None
     try:
-        return decode_result(key, Path(path).read_bytes())
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return decode_result(key, text)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
 
 
-def save(path: str | Path, text: str) -> None:
-    """Write an entry atomically; a cache that cannot be written only costs a re-parse."""
-    try:
-        atomic.write_text(path, text)
-    except OSError:
-        pass
+class Entries:
+    """A year's entries in one SQLite file, written in one transaction a run. A file that is
+    damaged or of another layout is started anew; one that cannot be opened or written caches
+    nothing (a cache only saves parsing)."""
 
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.con = self._open()
+        self.added: list[tuple[str, str]] = []  # new (key, text) entries, stored by commit
 
-def prune(folder: str | Path, keep: Iterable[str]) -> None:
-    """Remove every file of a cache folder but those named in `keep` (entries of files no
-    longer there, or of their earlier contents, and leftovers of interrupted writes)."""
-    folder = Path(folder)
-    keep_names = set(keep)
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        if name not in keep_names:
+    def _open(self) -> sqlite3.Connection | None:
+        for _ in range(2):
             try:
-                (folder / name).unlink()
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                con = sqlite3.connect(self.path, isolation_level=None)
+            except (OSError, sqlite3.Error):
+                return None
+            try:
+                con.execute("PRAGMA synchronous = OFF")  # a lost entry only costs a parse
+                con.execute("CREATE TABLE IF NOT EXISTS entries "
+                            "(key TEXT PRIMARY KEY, entry TEXT) WITHOUT ROWID")
+                con.execute("SELECT key, entry FROM entries LIMIT 1").fetchall()
+                return con
+            except sqlite3.Error:
+                con.close()
+                self._remove()
+        return None
+
+    def _remove(self) -> None:
+        for p in (self.path, Path(f"{self.path}-journal")):
+            try:
+                p.unlink(missing_ok=True)
             except OSError:
                 pass
+
+    def _failed(self) -> None:
+        """Damaged while in use: let go of it, and start anew next run."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        self._remove()
+
+    def get(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored texts of those keys that have one."""
+        keys = list(keys)
+        out: dict[str, str] = {}
+        if self.con is None:
+            return out
+        try:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                out.update(self.con.execute(
+                    f"SELECT key, entry FROM entries WHERE key IN ({','.join('?' * len(chunk))})",
+                    chunk))
+        except sqlite3.Error:
+            self._failed()
+            return {}
+        return {k: v for k, v in out.items() if isinstance(v, str)}
+
+    def commit(self, keep: Iterable[str]) -> None:
+        """Store the added entries and remove every other entry but those of `keep` (entries
+        of files no longer there, or of their earlier contents)."""
+        added, self.added = self.added, []
+        if self.con is None:
+            return
+        try:
+            self.con.execute("BEGIN IMMEDIATE")
+            self.con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", added)
+            self.con.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
+            self.con.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
+            self.con.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM keep)")
+            self.con.execute("DROP TABLE keep")
+            self.con.execute("COMMIT")
+        except sqlite3.Error:
+            self._failed()
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+    def __enter__(self) -> Entries:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -151,13 +151,19 @@ class YearRead:
     checked: set[str]  # files whose digest was taken
 
 
-def read_year(cfg: Config, workbooks_dir: Path, year: int, cache_dir: Path,
+def read_year(cfg: Config, workbooks_dir: Path, year: int, cache_path: Path,
               before: Previous | None, *, progress: bool = False) -> YearRead:
     """Each unit's part of the year: from the store when its files are the ones it was made
-    from, else from its files' records (parse cache or parsing)."""
+    from, else from its files' records (parse cache at `cache_path`, or parsing)."""
+    with cache.Entries(cache_path) as entries:
+        return _read_year(cfg, workbooks_dir, year, entries, before, progress)
+
+
+def _read_year(cfg: Config, workbooks_dir: Path, year: int, entries: cache.Entries,
+               before: Previous | None, progress: bool) -> YearRead:
     as_of = consolidate.year_as_of(year)
     jobs = ingest.file_jobs(cfg, workbooks_dir, ingest.year_paths(workbooks_dir, year),
-                            cache_dir, before.keys if before else None)
+                            keyed=True, known=before.keys if before else None)
     old_files = before.files.get(year, {}) if before else {}
     old_parts = before.parts.get(year, {}) if before else {}
 
@@ -171,7 +177,7 @@ def read_year(cfg: Config, workbooks_dir: Path, year: int, cache_dir: Path,
         else:
             unread.append(job)
     read: dict[str, FileResult] = {}
-    for job, result in zip(unread, ingest.read_jobs(cfg, workbooks_dir, unread,
+    for job, result in zip(unread, ingest.read_jobs(cfg, workbooks_dir, unread, entries,
                                                      progress=progress), strict=True):
         read[job.file] = result
         unit_of[job.file] = owner(result)
@@ -192,9 +198,10 @@ def read_year(cfg: Config, workbooks_dir: Path, year: int, cache_dir: Path,
                 pass  # not a part this code wrote: worked out again
         again[unit] = (key, files, unit_jobs)
     rest = [job for _, _, js in again.values() for job in js if job.file not in read]
-    for job, result in zip(rest, ingest.read_jobs(cfg, workbooks_dir, rest, progress=progress),
-                           strict=True):
+    for job, result in zip(rest, ingest.read_jobs(cfg, workbooks_dir, rest, entries,
+                                                   progress=progress), strict=True):
         read[job.file] = result
+    entries.commit(keep=[job.key for job in jobs if job.key])
     results = {}
     for unit, (key, files, unit_jobs) in again.items():
         rs = [read[job.file] for job in unit_jobs]
@@ -204,8 +211,6 @@ def read_year(cfg: Config, workbooks_dir: Path, year: int, cache_dir: Path,
     for i, job in enumerate(jobs):
         first.setdefault(unit_of[job.file], i)
     owned.sort(key=lambda o: first[o.unit])
-    if cache_dir is not None:
-        cache.prune(cache_dir, [cache.entry_name(job.key) for job in jobs if job.folder])
     return YearRead([job.file for job in jobs], owned, results,
                     {job.file for job in jobs if job.sha256})
 

@@ -691,35 +691,25 @@ PROGRESS_MIN_FILES = 50  # fewer files get no progress bar
 
 @dataclass(frozen=True)
 class _Job:
-    """A file to parse and, when caching, the cache folder and key of its entry and the
-    content it was keyed on."""
+    """A file to parse and, when caching, the key of its entry and the content it was keyed
+    on."""
 
     path: str | Path
     file: str  # relative to the workbooks folder
     key: str = ""
-    folder: Path | None = None
     sha256: str | None = None
 
-    @property
-    def entry(self) -> Path | None:
-        return None if self.folder is None else cache.entry_path(self.folder, self.key)
 
-
-def _store(job: _Job, text: str) -> None:
-    """Cache an entry, unless the file changed while it was being read."""
+def _parsed(cfg: Config, workbooks_dir: str | Path, job: _Job
+            ) -> tuple[FileResult, str | None]:
+    """A parse, and its entry text when it may be cached: not when the file changed while it
+    was being read (or cannot be read any more), nor when it has no key."""
+    result = ingest_file(cfg, workbooks_dir, job.path)
     try:
-        unchanged = cache.file_digest(job.path)[0] == job.sha256
+        unchanged = job.sha256 is not None and cache.file_digest(job.path)[0] == job.sha256
     except OSError:
         unchanged = False
-    if unchanged:
-        cache.save(job.entry, text)
-
-
-def _parse_here(cfg: Config, workbooks_dir: str | Path, job: _Job) -> FileResult:
-    result = ingest_file(cfg, workbooks_dir, job.path)
-    if job.entry is not None:
-        _store(job, cache.encode_result(job.key, result))
-    return result
+    return result, cache.encode_result(job.key, result) if unchanged else None
 
 
 _WORKER: tuple = ()  # (config, workbooks folder), set in each pool worker
@@ -734,20 +724,20 @@ def _init_worker(cfg: Config, workbooks_dir: str) -> None:
     gc.enable()
 
 
-def _parse_in_worker(jobs: Sequence[_Job]) -> list[str]:
-    """A pool worker's parses of a few files, sent back as the entries' JSON texts: decoding
-    them costs the main process less than receiving the records as objects."""
-    texts = []
+def _parse_in_worker(jobs: Sequence[_Job]) -> list[tuple[str, bool]]:
+    """A pool worker's parses of a few files, sent back as the entries' JSON texts (decoding
+    them costs the main process less than receiving the records as objects), each with
+    whether it may be cached; the main process caches them."""
+    out = []
     for job in jobs:
-        text = cache.encode_result(job.key, ingest_file(*_WORKER, job.path))
-        if job.entry is not None:
-            _store(job, text)
-        texts.append(text)
-    return texts
+        result, text = _parsed(*_WORKER, job)
+        out.append((text, True) if text is not None
+                   else (cache.encode_result(job.key, result), False))
+    return out
 
 
 def _in_order(pool: ProcessPoolExecutor, batches: Sequence[Sequence[_Job]],
-              ahead: int) -> Iterator[str]:
+              ahead: int) -> Iterator[tuple[str, bool]]:
     """The texts of all batches, in order, with at most `ahead` batches submitted and not yet
     taken: Executor.map submits everything at once, and when the main process decodes more
     slowly than the workers parse, the texts waiting for it fill memory (~30 KB a file)."""
@@ -784,22 +774,25 @@ def _pool_context():
 
 
 def _parse_all(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job],
-               progress: bool) -> list[FileResult]:
-    """Parse the jobs in order: in a process pool over the usable cores when there are enough
-    of them to pay for starting it, else here."""
+               progress: bool) -> Iterator[tuple[FileResult, str | None]]:
+    """Each job's parse and its entry text when it may be cached (see _parsed), in order: in
+    a process pool over the usable cores when there are enough of them to pay for starting
+    it, else here."""
     show = len(jobs) >= PROGRESS_MIN_FILES and (progress or sys.stderr.isatty())
     bar = {"total": len(jobs), "desc": "读取报表", "unit": "本", "disable": not show,
            "file": sys.stderr, "leave": False}
     workers = pool_workers(len(jobs))
     if workers < 2:
-        return [_parse_here(cfg, workbooks_dir, job) for job in tqdm(jobs, **bar)]
+        yield from (_parsed(cfg, workbooks_dir, job) for job in tqdm(jobs, **bar))
+        return
     chunk = max(1, min(16, len(jobs) // (workers * 8)))
     batches = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)]
     with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker,
                              initargs=(cfg, str(workbooks_dir))) as pool:
-        texts = _in_order(pool, batches, ahead=4 * workers)
-        return [FileResult(**cache.decode_result(job.key, text))
-                for job, text in zip(jobs, tqdm(texts, **bar), strict=True)]
+        for job, (text, cacheable) in zip(jobs, tqdm(_in_order(pool, batches,
+                                                             ahead=4 * workers), **bar),
+                                          strict=True):
+            yield FileResult(**cache.decode_result(job.key, text)), text if cacheable else None
 
 
 @contextmanager
@@ -821,25 +814,27 @@ def read_files(cfg: Config, workbooks_dir: str | Path, paths: Sequence[Path], *,
     """ingest_file over `paths`, in order. With `cache_dir`, a file whose parse is cached there
     (same content, path, code and configuration lists) is not read again, new parses are
     cached, and entries no file uses any more are removed."""
-    jobs = file_jobs(cfg, workbooks_dir, paths, cache_dir)
-    results = read_jobs(cfg, workbooks_dir, jobs, progress=progress)
-    if cache_dir is not None:
-        cache.prune(cache_dir, [cache.entry_name(job.key) for job in jobs if job.folder])
+    jobs = file_jobs(cfg, workbooks_dir, paths, keyed=cache_dir is not None)
+    if cache_dir is None:
+        return read_jobs(cfg, workbooks_dir, jobs, None, progress=progress)
+    with cache.Entries(cache_dir) as entries:
+        results = read_jobs(cfg, workbooks_dir, jobs, entries, progress=progress)
+        entries.commit(keep=[job.key for job in jobs if job.key])
     return results
 
 
-def file_jobs(cfg: Config, workbooks_dir: str | Path, paths: Sequence[str | Path],
-              cache_dir: Path | None,
-              known: Mapping[str, tuple[str | None, str]] | None = None) -> list[_Job]:
-    """Each file with its relative name and, with `cache_dir`, its cache key and entry (a file
-    that cannot be read now gets none: it is parsed without caching, and the parse says why).
+def file_jobs(cfg: Config, workbooks_dir: str | Path, paths: Sequence[str | Path], *,
+              keyed: bool, known: Mapping[str, tuple[str | None, str]] | None = None
+              ) -> list[_Job]:
+    """Each file with its relative name and, when `keyed`, its cache key (a file that cannot
+    be read now gets none: it is parsed without caching, and the parse says why).
     `known`: file -> (sha256, key) of an earlier run with the same code and configuration."""
     known = known or {}
     jobs = []
     for path in paths:
         file = relative_name(workbooks_dir, path)
         sha256 = None
-        if cache_dir is not None:
+        if keyed:
             try:
                 sha256 = cache.known_digest(path)[0]
             except OSError:
@@ -850,27 +845,36 @@ def file_jobs(cfg: Config, workbooks_dir: str | Path, paths: Sequence[str | Path
             sha, key = known.get(file, (None, ""))
             if sha != sha256:
                 key = cache.parse_key(cfg, file, sha256)
-            jobs.append(_Job(path, file, key, cache_dir, sha256))
+            jobs.append(_Job(path, file, key, sha256))
     return jobs
 
 
-def read_jobs(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job], *,
-              progress: bool = False) -> list[FileResult]:
-    """The parse of each job, in order: from its cache entry when there is a usable one, else
-    parsed (in a process pool when there are many) and cached."""
+def read_jobs(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job],
+              entries: cache.Entries | None, *, progress: bool = False) -> list[FileResult]:
+    """The parse of each job, in order: from its entry in `entries` when there is a usable
+    one, else parsed (in a process pool when there are many); new entries are added to
+    `entries.added` (the caller stores them, see cache.Entries.commit)."""
     with collector_paused():
+        texts = {} if entries is None else entries.get(job.key for job in jobs if job.key)
         results: list[FileResult | None] = [None] * len(jobs)
         todo: list[tuple[int, _Job]] = []
         for i, job in enumerate(jobs):
-            cached = None if job.folder is None else cache.load(job.entry, job.key)
+            cached = cache.load(texts.get(job.key), job.key) if job.key else None
             if cached is not None:
                 results[i] = FileResult(**cached)
             else:
                 todo.append((i, job))
         parsed = _parse_all(cfg, workbooks_dir, [job for _, job in todo], progress)
-        for (i, _), result in zip(todo, parsed, strict=True):
+        for (i, job), (result, text) in zip(todo, parsed, strict=True):
             results[i] = result
+            if entries is not None and text is not None:
+                entries.added.append((job.key, text))
         return results
+
+
+def cache_path(cache_dir: str | Path, year: int) -> Path:
+    """Where a year's parses are cached in the cache folder (outputs/cache)."""
+    return Path(cache_dir) / f"{year}.sqlite"
 
 
 def reject_duplicates(results: Sequence[FileResult]) -> None:
@@ -893,10 +897,10 @@ def ingest_year(cfg: Config, workbooks_dir: str | Path, year: int, *,
                 cache_dir: Path | None = None, progress: bool = False) -> IngestResult:
     """Read every workbook of a year; a unit-quarter with two files keeps neither.
 
-    With `cache_dir` (outputs/cache), parses are cached in its <year> folder (see read_files);
+    With `cache_dir` (outputs/cache), parses are cached in its <year>.sqlite (see read_files);
     `progress` shows a progress bar even when stderr is not a terminal."""
     results = read_files(cfg, workbooks_dir, year_files(workbooks_dir, year),
-                         cache_dir=None if cache_dir is None else Path(cache_dir) / str(year),
+                         cache_dir=None if cache_dir is None else cache_path(cache_dir, year),
                          progress=progress)
     reject_duplicates(results)
     out = IngestResult(year, files=[r.file for r in results])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -58,8 +59,21 @@ def parses(monkeypatch) -> list[str]:
     return seen
 
 
-def _entries(cache_dir: Path) -> list[Path]:
-    return sorted((cache_dir / str(YEAR)).glob("*.json"))
+def _entries(cache_dir: Path) -> dict[str, str]:
+    """key -> text of the year's cache entries."""
+    con = sqlite3.connect(ingest.cache_path(cache_dir, YEAR))
+    try:
+        return dict(con.execute("SELECT key, entry FROM entries"))
+    finally:
+        con.close()
+
+
+def _put(cache_dir: Path, entries: dict[str, str | bytes]) -> None:
+    con = sqlite3.connect(ingest.cache_path(cache_dir, YEAR))
+    with con:
+        con.executemany("UPDATE entries SET entry = ? WHERE key = ?",
+                        [(text, key) for key, text in entries.items()])
+    con.close()
 
 
 def _set_cell(path: Path, sheet: str, cell: str, value) -> None:
@@ -120,12 +134,9 @@ def test_a_changed_file_is_parsed_again(config, workbooks, tmp_path, parses):
 def test_a_corrupt_entry_is_ignored(config, workbooks, tmp_path, parses, damage):
     cache_dir = tmp_path / "cache"
     first = ingest.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
-    for entry in _entries(cache_dir):
-        if isinstance(damage, str):
-            text = entry.read_text(encoding="utf-8")
-            entry.write_text(text.replace('"rows":[[', '"rows":[[1],[', 1), encoding="utf-8")
-        else:
-            entry.write_bytes(damage)
+    _put(cache_dir, {key: text.replace('"rows":[[', '"rows":[[1],[', 1)
+                     if isinstance(damage, str) else damage
+                     for key, text in _entries(cache_dir).items()})
     parses.clear()
     assert ingest.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir) == first
     assert len(parses) == 7
@@ -134,14 +145,30 @@ def test_a_corrupt_entry_is_ignored(config, workbooks, tmp_path, parses, damage)
     assert parses == []  # rewritten good entries
 
 
+@pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, "folder"])
+def test_a_damaged_cache_file_is_started_anew(config, workbooks, tmp_path, parses, damage):
+    cache_dir = tmp_path / "cache"
+    first = ingest.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    path = ingest.cache_path(cache_dir, YEAR)
+    path.unlink()
+    if damage == "folder":  # cannot be opened at all: nothing is cached, nothing fails
+        path.mkdir()
+    else:
+        path.write_bytes(damage)
+    parses.clear()
+    assert ingest.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir) == first
+    assert len(parses) == 7
+    parses.clear()
+    ingest.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    assert len(parses) == (7 if damage == "folder" else 0)
+
+
 def test_an_entry_of_another_file_is_not_used(config, workbooks, tmp_path, parses):
     """Entries renamed or copied onto another key are a miss (the key is inside)."""
     cache_dir = tmp_path / "cache"
     ingest.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
-    entries = _entries(cache_dir)
-    texts = [p.read_bytes() for p in entries]
-    for p, text in zip(entries, texts[1:] + texts[:1], strict=True):
-        p.write_bytes(text)
+    keys, texts = zip(*_entries(cache_dir).items(), strict=True)
+    _put(cache_dir, dict(zip(keys, texts[1:] + texts[:1], strict=True)))
     parses.clear()
     ingest.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     assert len(parses) == 7

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and process 
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
-CACHE = "cache/"  # outputs/cache: parse cache entries, rebuilt from the inputs when missing
+CACHE = "cache/"  # outputs/cache: the parse cache, rebuilt from the inputs when missing
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -116,6 +116,13 @@ def _assert_complete(path: Path) -> None:
             openpyxl.load_workbook(path, read_only=True).close()
         else:
             assert docx.Document(str(path)).paragraphs
+    elif suffix == ".sqlite" and path.parent.name == CACHE.strip("/"):
+        con = sqlite3.connect(path)  # a parse cache: opened as xxgk opens it (rolls back)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            con.execute("SELECT key, entry FROM entries").fetchall()
+        finally:
+            con.close()
     elif suffix == ".sqlite":
         con = store.connect(path)  # as the notebooks open it
         try:
