@@ -300,7 +300,6 @@ class Entries:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.con = self._open()
-        self.added: list[tuple[str, str]] = []  # new (key, text) entries, stored by commit
 
     def _open(self) -> sqlite3.Connection | None:
         for _ in range(2):
@@ -351,15 +350,26 @@ class Entries:
             return {}
         return {k: v for k, v in out.items() if isinstance(v, str)}
 
-    def commit(self, keep: Iterable[str]) -> None:
-        """Store the added entries and remove every other entry but those of `keep` (entries
-        of files no longer there, or of their earlier contents)."""
-        added, self.added = self.added, []
+    def add(self, key: str, text: str) -> None:
+        """Store an entry (as part of the transaction `commit` ends): written as parses come
+        in, so that a city's entries never wait in memory."""
         if self.con is None:
             return
         try:
-            self.con.execute("BEGIN IMMEDIATE")
-            self.con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", added)
+            if not self.con.in_transaction:
+                self.con.execute("BEGIN IMMEDIATE")
+            self.con.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)", (key, text))
+        except sqlite3.Error:
+            self._failed()
+
+    def commit(self, keep: Iterable[str]) -> None:
+        """Keep the added entries, and remove every other entry but those of `keep` (entries
+        of files no longer there, or of their earlier contents)."""
+        if self.con is None:
+            return
+        try:
+            if not self.con.in_transaction:
+                self.con.execute("BEGIN IMMEDIATE")
             self.con.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
             self.con.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
             self.con.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM keep)")

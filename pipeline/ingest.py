@@ -852,8 +852,8 @@ def file_jobs(cfg: Config, workbooks_dir: str | Path, paths: Sequence[str | Path
 def read_jobs(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job],
               entries: cache.Entries | None, *, progress: bool = False) -> list[FileResult]:
     """The parse of each job, in order: from its entry in `entries` when there is a usable
-    one, else parsed (in a process pool when there are many); new entries are added to
-    `entries.added` (the caller stores them, see cache.Entries.commit)."""
+    one, else parsed (in a process pool when there are many); new parses are added to
+    `entries` (the caller commits them, see cache.Entries.commit)."""
     with collector_paused():
         texts = {} if entries is None else entries.get(job.key for job in jobs if job.key)
         results: list[FileResult | None] = [None] * len(jobs)
@@ -868,7 +868,7 @@ def read_jobs(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job],
         for (i, job), (result, text) in zip(todo, parsed, strict=True):
             results[i] = result
             if entries is not None and text is not None:
-                entries.added.append((job.key, text))
+                entries.add(job.key, text)
         return results
 
 
