@@ -161,14 +161,18 @@ class _Codec:
     def __init__(self, cls: type):
         self.cls = cls
         hints = typing.get_type_hints(cls)
-        self.names = tuple(f.name for f in fields(cls))
+        self.names = (cls._fields if issubclass(cls, tuple)  # a NamedTuple
+                      else tuple(f.name for f in fields(cls)))
         self.kinds = tuple("source" if _has(hints[n], Source) else
                            "date" if _has(hints[n], date) else "plain" for n in self.names)
         self.width = sum(len(_SOURCE_PARTS) if k == "source" else 1 for k in self.kinds)
         self.values = operator.attrgetter(*self.names)
         self.date_fields = [i for i, k in enumerate(self.kinds) if k == "date"]
         self.source_fields = [i for i, k in enumerate(self.kinds) if k == "source"]
-        # Runs of plain fields are copied as one slice when rebuilding a record.
+        # Runs of plain fields are copied as one slice when rebuilding a record; a NamedTuple
+        # of plain fields only is made from its row in one call.
+        self.whole = (cls._make if issubclass(cls, tuple) and set(self.kinds) == {"plain"}
+                      else None)
         self.segments: list[tuple[str, int, int]] = []
         col = 0
         for kind in self.kinds:
@@ -180,6 +184,8 @@ class _Codec:
             col += span
 
     def _flat(self, obj) -> list:
+        if self.whole:  # a NamedTuple of plain fields is its row
+            return list(obj)
         row = list(self.values(obj))
         for i in self.date_fields:
             if row[i] is not None:
@@ -211,7 +217,7 @@ class _Codec:
         where.update({j: len(consts) + k for k, j in enumerate(vary)})
         flat = operator.itemgetter(*(where[j] for j in range(self.width)))
         out = []
-        width, record, intern = len(vary), self._record, sys.intern
+        width, record, intern = len(vary), self.whole or self._record, sys.intern
         for row in block["rows"]:
             if len(row) != width:
                 raise ValueError("bad row")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +50,12 @@ SUPERVISION_KEYS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
     """One numeric input cell. value None means the cell was left blank ("未填写").
 
-    The cell it came from is kept as three fields, not as a Source: a city has a million
-    facts, and a Source object each would take ~40 MB more."""
+    A tuple, and the cell it came from is kept as three fields, not as a Source: a city has
+    a million facts, made again from the parse cache on every run; a tuple is made four times
+    faster than a frozen dataclass, and a Source object each would take ~40 MB more."""
 
     unit: str
     year: int

@@ -202,9 +202,8 @@ def _fill(con: sqlite3.Connection, c: StoreContent) -> None:
                             ((y.year, tbl, r, col, v) for (r, col), v in y.table(tbl).items()))
         con.executemany("INSERT INTO figures VALUES (?, ?, ?)",
                         ((y.year, k, v) for k, v in y.figures.items()))
-    con.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?)", (
-        (f.year, f.unit, f.quarter, f.topic, f.key, f.dim, f.value, f.file, f.sheet, f.cell)
-        for f in c.facts))
+    con.executemany(f"INSERT INTO facts ({', '.join(Fact._fields)}) VALUES "
+                    f"({', '.join('?' * len(Fact._fields))})", map(tuple, c.facts))
     con.executemany("INSERT INTO applications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
         (a.year, a.unit, a.quarter, a.app_id, _d(a.received), a.channel, a.applicant_class,
          _d(a.correction_sent), _d(a.correction_received), int(a.extended), a.consult_days,
