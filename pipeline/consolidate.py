@@ -373,9 +373,8 @@ def combine(cfg: Config, year: int, parts: list[UnitPart], previous: YearTables 
         cells.update(dict.fromkeys(cells, 0))
     findings: list[Finding] = []
     if as_of >= date(year, 12, 31):
-        findings += _missing_q4(cfg, year, [h for p in parts for h in p.headers],
-                                {p.unit: max(h.quarter for h in p.headers)
-                                 for p in parts if p.headers})
+        headers = [h for p in parts for h in p.headers]
+        findings += _missing_q4(cfg, year, headers, _latest_quarters(headers))
     for part in parts:
         for (tbl, key), v in part.cells.items():
             cells = tables.table(tbl)

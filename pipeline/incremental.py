@@ -26,8 +26,6 @@ from pipeline.consolidate import UnitPart
 from pipeline.findings import Finding
 from pipeline.ingest import FileResult
 
-FORMAT = 1  # bump when what a part holds changes
-
 # A file's signature is trusted for its content only when it was last modified this long before
 # it was hashed: a change within the same clock tick could keep size and time (git's "racy" case).
 RACY_NS = 2_000_000_000
@@ -38,8 +36,7 @@ RACY_NS = 2_000_000_000
 def snapshot_key(cfg: Config) -> str:
     """What every part of a store depends on besides its own files: parts of a store made by
     another xxgk, other code or another configuration are never reused."""
-    h = hashlib.sha256(json.dumps([FORMAT, __version__, cache.code_fingerprint("build")],
-                                  ensure_ascii=False).encode())
+    h = hashlib.sha256(json.dumps([__version__, cache.code_fingerprint("build")]).encode())
     h.update(repr(dataclasses.replace(cfg, path=Path())).encode())
     return h.hexdigest()
 
@@ -65,7 +62,10 @@ def previous(cfg: Config, state: tuple | None, workbooks_dir: Path) -> Previous 
     values, files, parts = state
     if values.get("snapshot") != snapshot_key(cfg):
         return None
-    hashed = int(values.get("hashed_ns", 0))
+    try:
+        hashed = int(values.get("hashed_ns", 0))
+    except ValueError:
+        hashed = 0  # trust no signature
     shas = {}
     for path, sha256, size, device, inode, mtime_ns in files:
         shas[path] = sha256
