@@ -253,16 +253,18 @@ def _table_c(tally: _Tally, cases: list[Case]) -> list[Finding]:
 
 # --- One unit ----------------------------------------------------------------------------------
 
-# What sums of facts the figures and the report text use: (topic, key, dim) -> the sum of the
-# filled values (a key is there only when at least one value was filled).
+# The sums of facts the figures and the report text use: (topic, key, dim) -> the sum of the
+# filled values (a key is there only when at least one value was filled). Items per channel
+# are summed over all categories (key ""); table A facts go to the tables, not here.
 FactSums = dict[tuple[str, str, str], "int | float"]
+_SUMMED_TOPICS = frozenset({"disclosure", "interpretation", "supervision"})
 
 
 def fact_sums(facts: list[Fact]) -> FactSums:
     sums: FactSums = {}
     for f in facts:
-        if f.value is not None:
-            k = (f.topic, f.key, f.dim)
+        if f.value is not None and f.topic in _SUMMED_TOPICS:
+            k = (f.topic, "" if f.topic == "disclosure" and f.dim else f.key, f.dim)
             sums[k] = _number(sums.get(k, 0) + f.value)
     return sums
 

@@ -48,7 +48,8 @@ CREATE TABLE submissions (year INTEGER, unit TEXT, quarter INTEGER, file TEXT,
 CREATE TABLE paragraphs (year INTEGER, key TEXT, text TEXT, file TEXT, sheet TEXT, cell TEXT);
 CREATE TABLE lineage (year INTEGER, tbl TEXT, row_key TEXT, col_key TEXT, unit TEXT,
                       quarter INTEGER, file TEXT, sheet TEXT, cell TEXT, value REAL);
--- Sums of the filled facts of a year (what the figures and the report text add up).
+-- Sums of the filled facts of a year (what the figures and the report text add up); items
+-- per channel are summed over all categories (key '').
 CREATE TABLE fact_sums (year INTEGER, topic TEXT, key TEXT, dim TEXT, value REAL,
                         PRIMARY KEY (year, topic, key, dim));
 -- For reruns (pipeline.incremental): each unit's part of a year, and what the store was made by.
