@@ -9,11 +9,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from pipeline import build, cache, incremental, ingest, layout, store
 from pipeline.sample import write_sample
@@ -238,3 +241,49 @@ def test_signatures_recorded_too_close_to_a_change_are_not_trusted(config, tmp_p
     assert incremental.previous(config, state, tmp_path) is not None
     assert set(cache._DIGESTS) == {os.path.abspath(tmp_path / "2023/a.xlsx")}
     cache._DIGESTS.clear()
+
+
+UNITS = ("街道本级", "青松社区", "和顺社区")
+EDITS = hs.one_of(
+    hs.tuples(hs.just("set"), hs.sampled_from(UNITS), hs.integers(1, 4), hs.integers(0, 999)),
+    hs.tuples(hs.just("delete"), hs.sampled_from(UNITS), hs.integers(1, 4)),
+    hs.tuples(hs.just("copy"), hs.sampled_from(UNITS), hs.integers(1, 4)),
+    hs.tuples(hs.just("restore"), hs.sampled_from(UNITS), hs.integers(1, 4)),
+    hs.tuples(hs.just("header"), hs.sampled_from(UNITS), hs.integers(1, 4),
+              hs.sampled_from(UNITS)))
+
+
+def _apply(edit, config, workbooks: Path, original: Path) -> None:
+    kind, unit, quarter, *rest = edit
+    path = layout.quarter_path(workbooks, YEAR, quarter, unit)
+    if kind == "restore":
+        shutil.copy(layout.quarter_path(original, YEAR, quarter, unit), path)
+    elif not path.exists():
+        return
+    elif kind == "set":
+        grid = layout.disclosure_grid(config)
+        _set(path, grid.sheet, grid.inputs[0].cell, rest[0])
+    elif kind == "delete":
+        path.unlink()
+    elif kind == "copy":
+        shutil.copy(path, path.with_name(f"副本-{path.name}"))
+    else:
+        _set(path, layout.SHEET_HEADER, layout.HEADER_CELLS["unit"], rest[0])
+
+
+@settings(max_examples=6, deadline=None)
+@given(edits=hs.lists(EDITS, min_size=1, max_size=3))
+def test_any_edits_rerun_to_what_a_run_from_scratch_gives(config, repo_root, edits):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        workbooks = tmp / "workbooks"
+        shutil.copytree(repo_root / "workbooks", workbooks)
+        outputs = tmp / "outputs"
+        build.check(config, workbooks, outputs, YEAR)
+        for edit in edits:
+            _apply(edit, config, workbooks, repo_root / "workbooks")
+            again = build.check(config, workbooks, outputs, YEAR)
+            assert again.content.kept is not None
+        scratch, dump = _from_scratch(config, workbooks, tmp)
+        assert _dump(build.store_path(outputs)) == dump
+        assert again.findings == scratch.findings and again.tables == scratch.tables
