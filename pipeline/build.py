@@ -216,8 +216,7 @@ def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content, before, 
                                      ingest.cache_path(outputs_dir / CACHE_DIR, y), before)
         checked.update(read.checked)
         parts = [o.part for o in read.owned]
-        tables, sums, findings = consolidate.combine(cfg, y, parts, previous,
-                                                     consolidate.year_as_of(y))
+        tables, sums, findings = consolidate.combine(cfg, y, parts, previous, read.as_of)
         read_findings = incremental.file_order(read.files,
                                                (f for o in read.owned for f in o.findings))
         content.submissions += consolidate.submissions(

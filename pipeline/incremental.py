@@ -149,6 +149,7 @@ class YearRead:
     owned: list[Owned]  # every unit with files, in order of its first file
     results: dict[str, list[FileResult]]  # the files of units worked out again, by unit
     checked: set[str]  # files whose digest was taken
+    as_of: date  # the day open applications were judged on
 
 
 def read_year(cfg: Config, workbooks_dir: Path, year: int, cache_path: Path,
@@ -212,7 +213,7 @@ def _read_year(cfg: Config, workbooks_dir: Path, year: int, entries: cache.Entri
         first.setdefault(unit_of[job.file], i)
     owned.sort(key=lambda o: first[o.unit])
     return YearRead([job.file for job in jobs], owned, results,
-                    {job.file for job in jobs if job.sha256})
+                    {job.file for job in jobs if job.sha256}, as_of)
 
 
 def _work_out(year: int, unit: str, key: str, files: list[tuple[str, str]],
