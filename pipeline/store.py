@@ -268,6 +268,18 @@ def read_tables(con: sqlite3.Connection, year: int) -> YearTables | None:
     return y
 
 
+def read_lineage(con: sqlite3.Connection, year: int, *, nonzero: bool = False
+                 ) -> list[Lineage]:
+    """The year's lineage rows (only those with a non-zero value when `nonzero`), in an order
+    that does not depend on the order the store keeps them in (an updated store appends the
+    rows of the units it worked out again), so sums of decimal amounts come out the same."""
+    where = "year = ? AND value <> 0" if nonzero else "year = ?"
+    return [Lineage(*row[:-1], _cell_value(row[-1])) for row in con.execute(
+        "SELECT year, tbl, row_key, col_key, unit, quarter, file, sheet, cell, value "
+        f"FROM lineage WHERE {where} "
+        "ORDER BY tbl, row_key, col_key, file, sheet, cell, unit, quarter, value", (year,))]
+
+
 def read_findings(con: sqlite3.Connection, year: int | None = None) -> list[Finding]:
     q = "SELECT rule, severity, message, unit, file, sheet, cell, year FROM findings"
     args: Iterable = ()
