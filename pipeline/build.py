@@ -31,7 +31,7 @@ from pipeline.findings import Finding, define, finding
 from pipeline.findings_report import write_findings_json, write_findings_xlsx
 from pipeline.model import YearTables
 from pipeline.report import build_report_model
-from pipeline.store import StoreContent, read_state, write_store
+from pipeline.store import StoreContent, Writer, read_state
 
 STORE_NAME = "xxgk.sqlite"
 CACHE_DIR = "cache"
@@ -123,8 +123,8 @@ def has_quarter_workbooks(workbooks_dir: Path, year: int) -> bool:
 
 @dataclass
 class CheckResult:
-    """What a check found and made; `content` is what went into the store, except the facts,
-    which are let go once written (read them from the store)."""
+    """What a check found and made; `content` is what went into the store besides the units'
+    rows (read them from the store)."""
 
     year: int
     findings: list[Finding] = field(default_factory=list)
@@ -171,49 +171,51 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
     years = [y for y in available_years(workbooks_dir) if y <= year]
     if year not in years:
         years.append(year)
-    previous: YearTables | None = None
-    checked: set[str] = set()  # workbooks whose digest this run took
-    for y in years:
-        tables, year_findings = _year_tables(cfg, workbooks_dir, outputs_dir, y, previous,
-                                             content, before, checked)
-        if tables is None:
-            if y == year:
-                result.findings.append(finding("ID001", year=y, folder=str(workbooks_dir)))
-            continue
-        year_findings += review.review_year(tables, previous)
-        p_path = report_text.paragraphs_path(workbooks_dir, y)
-        if p_path.is_file():
-            rows, p_findings = report_text.read_paragraphs(p_path, y)
-            content.paragraphs += rows
-            year_findings += p_findings
-        result.findings += year_findings
-        content.years.append(tables)
-        result.tables[y] = tables
-        previous = tables
-    content.findings = result.findings
-    content.input_files = _hash_inputs(workbooks_dir, years, checked)
-    content.state = incremental.state(cfg, hashed_ns)
+    with Writer(store_path(outputs_dir), update=before is not None) as writer:
+        previous: YearTables | None = None
+        checked: set[str] = set()  # workbooks whose digest this run took
+        for y in years:
+            tables, year_findings = _year_tables(cfg, workbooks_dir, outputs_dir, y, previous,
+                                                 content, before, checked, writer)
+            if tables is None:
+                if y == year:
+                    result.findings.append(finding("ID001", year=y, folder=str(workbooks_dir)))
+                continue
+            year_findings += review.review_year(tables, previous)
+            p_path = report_text.paragraphs_path(workbooks_dir, y)
+            if p_path.is_file():
+                rows, p_findings = report_text.read_paragraphs(p_path, y)
+                content.paragraphs += rows
+                year_findings += p_findings
+            result.findings += year_findings
+            content.years.append(tables)
+            result.tables[y] = tables
+            previous = tables
+        content.findings = result.findings
+        content.input_files = _hash_inputs(workbooks_dir, years, checked)
+        content.state = incremental.state(cfg, hashed_ns)
 
-    def review_text(con) -> list[Finding]:
-        """The report text as it will be written, reviewed against the tables (TX rules)."""
-        if year not in result.tables:
-            return []
-        return list(build_report_model(con, cfg, year).findings)
+        def review_text(con) -> list[Finding]:
+            """The report text as it will be written, reviewed against the tables (TX rules)."""
+            if year not in result.tables:
+                return []
+            return list(build_report_model(con, cfg, year).findings)
 
-    write_store(store_path(outputs_dir), content, version=__version__, report_year=year,
-                command=command, started=started, review=review_text)
-    content.facts = []  # in the store now; at city scale they are most of the run's memory
+        writer.finish(content, version=__version__, report_year=year, command=command,
+                      started=started, review=review_text)
     xlsx, js = findings_paths(outputs_dir, year)
     write_findings_xlsx(xlsx, result.findings)
     write_findings_json(js, result.findings)
     return result
 
 
-def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content, before, checked):
-    """The year's tables from its quarter workbooks, else from its published tables."""
+def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content, before, checked, writer):
+    """The year's tables from its quarter workbooks (the rows of the units worked out again
+    go to `writer`), else from its published tables."""
     if has_quarter_workbooks(workbooks_dir, y):
         read = incremental.read_year(cfg, workbooks_dir, y,
-                                     ingest.cache_path(outputs_dir / CACHE_DIR, y), before)
+                                     ingest.cache_path(outputs_dir / CACHE_DIR, y), before,
+                                     writer)
         checked.update(read.checked)
         parts = [o.part for o in read.owned]
         tables, sums, findings = consolidate.combine(cfg, y, parts, previous, read.as_of)
@@ -224,14 +226,6 @@ def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content, before, 
         content.fact_sums += [(y, *k, v) for k, v in sums.items()]
         if content.kept is not None:
             content.kept[y] = {o.unit for o in read.owned if not o.fresh}
-        for o in read.owned:
-            if o.fresh:
-                content.facts += (f for r in read.results[o.unit] if r.accepted
-                                  for f in r.facts)
-                content.applications += o.part.register
-                content.cases += o.part.cases
-                content.lineage += o.part.lineage
-                content.unit_parts.append((y, o.unit, o.key, incremental.encode(o)))
         return tables, [*read_findings, *findings]
     p = published_path(workbooks_dir, y)
     if p.is_file():

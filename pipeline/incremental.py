@@ -19,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
-from pipeline import __version__, cache, consolidate, ingest, layout
+from pipeline import __version__, cache, consolidate, ingest, layout, store
 from pipeline.config import Config
 from pipeline.consolidate import UnitPart
 from pipeline.findings import Finding
@@ -147,21 +148,22 @@ def owner(result: FileResult) -> str:
 class YearRead:
     files: list[str]
     owned: list[Owned]  # every unit with files, in order of its first file
-    results: dict[str, list[FileResult]]  # the files of units worked out again, by unit
     checked: set[str]  # files whose digest was taken
     as_of: date  # the day open applications were judged on
 
 
 def read_year(cfg: Config, workbooks_dir: Path, year: int, cache_path: Path,
-              before: Previous | None, *, progress: bool = False) -> YearRead:
+              before: Previous | None, writer: store.Writer, *,
+              progress: bool = False) -> YearRead:
     """Each unit's part of the year: from the store when its files are the ones it was made
-    from, else from its files' records (parse cache at `cache_path`, or parsing)."""
+    from, else from its files' records (parse cache at `cache_path`, or parsing); the rows of
+    the units worked out again go to `writer`."""
     with cache.Entries(cache_path) as entries:
-        return _read_year(cfg, workbooks_dir, year, entries, before, progress)
+        return _read_year(cfg, workbooks_dir, year, entries, before, writer, progress)
 
 
 def _read_year(cfg: Config, workbooks_dir: Path, year: int, entries: cache.Entries,
-               before: Previous | None, progress: bool) -> YearRead:
+               before: Previous | None, writer: store.Writer, progress: bool) -> YearRead:
     as_of = consolidate.year_as_of(year)
     jobs = ingest.file_jobs(cfg, workbooks_dir, ingest.year_paths(workbooks_dir, year),
                             keyed=True, known=before.keys if before else None)
@@ -171,17 +173,14 @@ def _read_year(cfg: Config, workbooks_dir: Path, year: int, entries: cache.Entri
     # The unit of every file: from the store when unchanged, else by reading it.
     unit_of: dict[str, str] = {}
     unread = []
-    for job in jobs:
+    for i, job in enumerate(jobs):
         known = old_files.get(job.file)
         if known is not None and job.key and known[0] == job.key:
             unit_of[job.file] = known[1]
         else:
-            unread.append(job)
-    read: dict[str, FileResult] = {}
-    for job, result in zip(unread, ingest.read_jobs(cfg, workbooks_dir, unread, entries,
-                                                     progress=progress), strict=True):
-        read[job.file] = result
-        unit_of[job.file] = owner(result)
+            unread.append((i, job))
+    read, proposed = _read_unread(cfg, workbooks_dir, year, as_of, unread, unit_of, old_files,
+                                  entries, writer, progress)
 
     by_unit: dict[str, list[ingest._Job]] = {}
     for job in jobs:
@@ -190,41 +189,162 @@ def _read_year(cfg: Config, workbooks_dir: Path, year: int, entries: cache.Entri
     for unit, unit_jobs in by_unit.items():
         files = [(job.file, job.key) for job in unit_jobs]
         key = part_key(year, as_of, files)
+        made = proposed.get(unit, [])  # (never for a unit whose files were all known)
         kept = old_parts.get(unit)
-        if kept is not None and kept[0] == key and all(job.key for job in unit_jobs):
+        if (kept is not None and kept[0] == key and all(job.key for job in unit_jobs)
+                and not made):
             try:
                 owned.append(decode(unit, key, kept[1]))
                 continue
             except (ValueError, KeyError, TypeError, AttributeError, IndexError):
                 pass  # not a part this code wrote: worked out again
+        if len(made) == 1 and made[0].files == files:
+            owned.append(dataclasses.replace(decode(unit, key, json.loads(made[0].part)),
+                                             fresh=True))
+            continue
+        if made:  # worked out from a batch that did not hold all its files
+            writer.drop(year, unit)
         again[unit] = (key, files, unit_jobs)
     rest = [job for _, _, js in again.values() for job in js if job.file not in read]
     for job, result in zip(rest, ingest.read_jobs(cfg, workbooks_dir, rest, entries,
                                                    progress=progress), strict=True):
         read[job.file] = result
     entries.commit(keep=[job.key for job in jobs if job.key])
-    results = {}
     for unit, (key, files, unit_jobs) in again.items():
-        rs = [read[job.file] for job in unit_jobs]
-        results[unit] = rs
-        owned.append(_work_out(year, unit, key, files, rs, as_of))
+        o, rows = _work_out(year, unit, key, files, [read[job.file] for job in unit_jobs],
+                            as_of)
+        writer.put(year, unit, rows)
+        owned.append(o)
     first = {}
     for i, job in enumerate(jobs):
         first.setdefault(unit_of[job.file], i)
     owned.sort(key=lambda o: first[o.unit])
-    return YearRead([job.file for job in jobs], owned, results,
+    return YearRead([job.file for job in jobs], owned,
                     {job.file for job in jobs if job.sha256}, as_of)
 
 
+class _Proposal(NamedTuple):
+    """A unit's part as a worker made it from the files of one batch, and its files; used
+    when they turn out to be all the unit's files (its rows are in the store already)."""
+
+    files: list[tuple[str, str]]
+    part: str  # encode(Owned)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Files parsed by one worker, and the units it works out from them: those its files'
+    names point to and no file outside the batch is known to belong to."""
+
+    year: int
+    as_of: date
+    jobs: list[tuple[int, ingest._Job]]  # (place in the year's files, file)
+    units: frozenset[str]
+
+
+def _read_unread(cfg, workbooks_dir, year, as_of, unread, unit_of, old_files, entries, writer,
+                 progress) -> tuple[dict[str, FileResult], dict[str, list[_Proposal]]]:
+    """Read the files the store knows nothing of, or not as they are now (from the parse
+    cache, else parsed): the unit each belongs to goes into `unit_of`. The files to parse go
+    to the workers a few whole units at a time; a worker also works out those units and
+    sends their rows, which go to `writer` as they come, so that writing the store overlaps
+    parsing. Returns the records of the files whose unit no worker worked out, and the
+    units' parts the workers made."""
+    texts = entries.get(job.key for _, job in unread if job.key)
+    read: dict[str, FileResult] = {}
+    parse = []
+    for i, job in unread:
+        cached = cache.load(texts.get(job.key), job.key) if job.key else None
+        if cached is None:
+            parse.append((i, job))
+        else:
+            read[job.file] = FileResult(**cached)
+            unit_of[job.file] = owner(read[job.file])
+    proposed: dict[str, list[_Proposal]] = {}
+    batches = _batches(year, as_of, parse, set(unit_of.values()), old_files)
+    for batch, out in zip(batches, ingest.run_batches(
+            cfg, workbooks_dir, _work_batch, batches, [len(b.jobs) for b in batches],
+            progress), strict=True):
+        files, made = out
+        for (_, job), (unit, text, cacheable) in zip(batch.jobs, files, strict=True):
+            unit_of[job.file] = unit
+            if cacheable:
+                entries.add(job.key, text)
+            if unit not in made:
+                read[job.file] = FileResult(**cache.decode_result(job.key, text))
+        for unit, (files_, part, rows) in made.items():
+            writer.put(year, unit, rows)
+            proposed.setdefault(unit, []).append(_Proposal(files_, part))
+    return read, proposed
+
+
+def _guess(job: ingest._Job, old_files: dict[str, tuple[str, str]]) -> str:
+    """The unit a file most likely belongs to, before reading it: its name's."""
+    named = layout.parse_quarter_path(job.file)
+    if named:
+        return named[2]
+    old = old_files.get(job.file)
+    return old[1] if old else ""
+
+
+def _batches(year: int, as_of: date, jobs: list[tuple[int, ingest._Job]], known: set[str],
+             old_files: dict[str, tuple[str, str]]) -> list[_Batch]:
+    """The files to parse, a few whole units (by name) a batch, in the order of their first
+    files. A unit some file already read belongs to (`known`) is left to the main process."""
+    by_guess: dict[str, list[tuple[int, ingest._Job]]] = {}
+    for i, job in jobs:
+        by_guess.setdefault(_guess(job, old_files), []).append((i, job))
+    size = ingest.batch_size(len(jobs))
+    batches, held, units = [], [], set()
+    for unit, unit_jobs in by_guess.items():
+        held += unit_jobs
+        if unit not in known:
+            units.add(unit)
+        if len(held) >= size:
+            batches.append(_Batch(year, as_of, held, frozenset(units)))
+            held, units = [], set()
+    if held:
+        batches.append(_Batch(year, as_of, held, frozenset(units)))
+    return batches
+
+
+def _work_batch(cfg: Config, workbooks_dir: str | Path, batch: _Batch
+                ) -> tuple[list[tuple[str, str, bool]], dict[str, tuple]]:
+    """Parse a batch's files (in a pool worker, or here): each file's unit, entry text and
+    whether it may be cached; and for each of the batch's units, its files, part (as JSON)
+    and store rows."""
+    files, by_unit = [], {}
+    for i, job in batch.jobs:
+        result, text = ingest._parsed(cfg, workbooks_dir, job)
+        unit = owner(result)
+        files.append((unit, cache.encode_result(job.key, result) if text is None else text,
+                      text is not None))
+        by_unit.setdefault(unit, []).append((i, job, result))
+    made = {}
+    for unit, group in by_unit.items():
+        if unit not in batch.units:
+            continue
+        group.sort(key=lambda g: g[0])  # in the year's order, as the main process would
+        unit_files = [(job.file, job.key) for _, job, _ in group]
+        _, rows = _work_out(batch.year, unit, part_key(batch.year, batch.as_of, unit_files),
+                            unit_files, [r for _, _, r in group], batch.as_of)
+        made[unit] = (unit_files, rows.parts[0][3], rows)
+    return files, made
+
+
 def _work_out(year: int, unit: str, key: str, files: list[tuple[str, str]],
-              results: Sequence[FileResult], as_of: date) -> Owned:
+              results: Sequence[FileResult], as_of: date) -> tuple[Owned, store.UnitRows]:
+    """A unit's part of the year from its files' records, and its rows for the store."""
     ingest.reject_duplicates(results)
     accepted = [r for r in results if r.accepted]
     part = consolidate.consolidate_unit(
         year, unit, [r.header for r in accepted], [f for r in accepted for f in r.facts],
         [a for r in accepted for a in r.applications], [c for r in accepted for c in r.cases],
         as_of)
-    return Owned(unit, key, files, [f for r in results for f in r.findings], part)
+    o = Owned(unit, key, files, [f for r in results for f in r.findings], part)
+    rows = store.unit_rows((f for r in accepted for f in r.facts), part.register, part.cases,
+                           part.lineage, (year, unit, key, encode(o)))
+    return o, rows
 
 
 def file_order(files: Sequence[str], findings: Iterable[Finding]) -> list[Finding]:

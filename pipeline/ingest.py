@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -724,32 +724,24 @@ def _init_worker(cfg: Config, workbooks_dir: str) -> None:
     gc.enable()
 
 
-def _parse_in_worker(jobs: Sequence[_Job]) -> list[tuple[str, bool]]:
-    """A pool worker's parses of a few files, sent back as the entries' JSON texts (decoding
-    them costs the main process less than receiving the records as objects), each with
-    whether it may be cached; the main process caches them."""
-    out = []
-    for job in jobs:
-        result, text = _parsed(*_WORKER, job)
-        out.append((text, True) if text is not None
-                   else (cache.encode_result(job.key, result), False))
-    return out
+def _in_worker(work: Callable, batch):
+    return work(*_WORKER, batch)
 
 
-def _in_order(pool: ProcessPoolExecutor, batches: Sequence[Sequence[_Job]],
-              ahead: int) -> Iterator[tuple[str, bool]]:
-    """The texts of all batches, in order, with at most `ahead` batches submitted and not yet
-    taken: Executor.map submits everything at once, and when the main process decodes more
-    slowly than the workers parse, the texts waiting for it fill memory (~30 KB a file)."""
+def _in_order(pool: ProcessPoolExecutor, work: Callable, batches: Iterable,
+              ahead: int) -> Iterator:
+    """work's result for each batch, in order, with at most `ahead` batches submitted and not
+    yet taken: Executor.map submits everything at once, and when the main process takes
+    results more slowly than the workers make them, they fill memory."""
     pending: deque = deque()
     rest = iter(batches)
     for batch in itertools.islice(rest, ahead):
-        pending.append(pool.submit(_parse_in_worker, batch))
+        pending.append(pool.submit(_in_worker, work, batch))
     while pending:
-        texts = pending.popleft().result()
+        out = pending.popleft().result()
         for batch in itertools.islice(rest, 1):
-            pending.append(pool.submit(_parse_in_worker, batch))
-        yield from texts
+            pending.append(pool.submit(_in_worker, work, batch))
+        yield out
 
 
 def usable_cores() -> int:
@@ -766,6 +758,12 @@ def pool_workers(files: int) -> int:
     return workers if files >= POOL_MIN_FILES and workers >= 2 else 0
 
 
+def batch_size(files: int) -> int:
+    """Files a batch of work holds: enough that handing it to a worker costs little, few
+    enough that the workers finish together."""
+    return max(1, min(16, files // (max(pool_workers(files), 1) * 8)))
+
+
 def _pool_context():
     """fork on Linux: workers start in milliseconds with the modules already imported."""
     if sys.platform.startswith("linux"):
@@ -773,26 +771,52 @@ def _pool_context():
     return multiprocessing.get_context()
 
 
+def run_batches(cfg: Config, workbooks_dir: str | Path, work: Callable, batches: Sequence,
+                sizes: Sequence[int], progress: bool) -> Iterator:
+    """`work(cfg, workbooks_dir, batch)` of each batch, in order: in a process pool over the
+    usable cores when the batches hold enough files (`sizes`) to pay for starting one, else
+    here. `work` is a module-level function (a worker finds it by name). A progress bar
+    counts the files."""
+    files = sum(sizes)
+    show = files >= PROGRESS_MIN_FILES and (progress or sys.stderr.isatty())
+    with tqdm(total=files, desc="读取报表", unit="本", disable=not show, file=sys.stderr,
+              leave=False) as bar:
+        workers = pool_workers(files)
+        if workers < 2:
+            for batch, size in zip(batches, sizes, strict=True):
+                yield work(cfg, workbooks_dir, batch)
+                bar.update(size)
+            return
+        with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker,
+                                 initargs=(cfg, str(workbooks_dir))) as pool:
+            for out, size in zip(_in_order(pool, work, batches, ahead=4 * workers), sizes,
+                                 strict=True):
+                yield out
+                bar.update(size)
+
+
+def _parse_batch(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job]
+                 ) -> list[tuple[str, bool]]:
+    """Parses of a few files as their entries' JSON texts (decoding them costs the main
+    process less than receiving the records as objects), each with whether it may be cached;
+    the main process caches them."""
+    out = []
+    for job in jobs:
+        result, text = _parsed(cfg, workbooks_dir, job)
+        out.append((text, True) if text is not None
+                   else (cache.encode_result(job.key, result), False))
+    return out
+
+
 def _parse_all(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job],
                progress: bool) -> Iterator[tuple[FileResult, str | None]]:
-    """Each job's parse and its entry text when it may be cached (see _parsed), in order: in
-    a process pool over the usable cores when there are enough of them to pay for starting
-    it, else here."""
-    show = len(jobs) >= PROGRESS_MIN_FILES and (progress or sys.stderr.isatty())
-    bar = {"total": len(jobs), "desc": "读取报表", "unit": "本", "disable": not show,
-           "file": sys.stderr, "leave": False}
-    workers = pool_workers(len(jobs))
-    if workers < 2:
-        yield from (_parsed(cfg, workbooks_dir, job) for job in tqdm(jobs, **bar))
-        return
-    chunk = max(1, min(16, len(jobs) // (workers * 8)))
-    batches = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)]
-    with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker,
-                             initargs=(cfg, str(workbooks_dir))) as pool:
-        for job, (text, cacheable) in zip(jobs, tqdm(_in_order(pool, batches,
-                                                             ahead=4 * workers), **bar),
-                                          strict=True):
-            yield FileResult(**cache.decode_result(job.key, text)), text if cacheable else None
+    """Each job's parse and its entry text when it may be cached (see _parsed), in order."""
+    size = batch_size(len(jobs))
+    batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    texts = itertools.chain.from_iterable(run_batches(
+        cfg, workbooks_dir, _parse_batch, batches, [len(b) for b in batches], progress))
+    for job, (text, cacheable) in zip(jobs, texts, strict=True):
+        yield FileResult(**cache.decode_result(job.key, text)), text if cacheable else None
 
 
 @contextmanager

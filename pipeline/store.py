@@ -6,16 +6,18 @@ holds no personal field: applications and cases are stored by ID, class, dates a
 A first run writes a new file and renames it into place. A rerun by the same xxgk with the same
 configuration updates it in one transaction instead: the rows of units whose workbooks did not
 change stay, everything else is replaced (see pipeline.incremental); a killed update is rolled
-back by SQLite. Either way the content is that of a complete rebuild.
+back by SQLite. Either way the content is that of a complete rebuild (see Writer).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.atomic import atomic_path
 from pipeline.findings import Finding
@@ -98,25 +100,26 @@ class Lineage:
 
 @dataclass
 class StoreContent:
-    """Everything one run writes to the store."""
+    """What one run writes to the store besides the units' rows, which a run puts in unit by
+    unit (Writer.put); records given here are written by write_store, for a store made whole
+    from records."""
 
     years: list[YearTables] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)
-    applications: list[tuple[Application, int | None, bool | None]] = field(default_factory=list)
-    cases: list[Case] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     submissions: list[Submission] = field(default_factory=list)
-    lineage: list[Lineage] = field(default_factory=list)
     # path, sha256, size, device, inode, mtime_ns
     input_files: list[tuple[str, str, int, int, int, int]] = field(default_factory=list)
     fact_sums: list[tuple[int, str, str, str, int | float]] = field(default_factory=list)
-    unit_parts: list[tuple[int, str, str, str]] = field(default_factory=list)  # year, unit, key, part
     state: dict[str, str] = field(default_factory=dict)
-    # None: write a new store. Else, per year, the units whose rows the store keeps from the
-    # run before (every row of any other unit or year is replaced).
+    # None: a new store. Else, per year, the units whose rows the store keeps from the run
+    # before (every row of any other unit or year is replaced).
     kept: dict[int, set[str]] | None = None
     # The office's own report text for a year: (year, key, text, file, sheet, cell).
     paragraphs: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    applications: list[tuple[Application, int | None, bool | None]] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    lineage: list[Lineage] = field(default_factory=list)
 
 
 def _d(v):
@@ -127,57 +130,150 @@ def _src(s):
     return (s.file, s.sheet, s.cell) if s is not None else (None, None, None)
 
 
+class UnitRows(NamedTuple):
+    """One unit's rows of a year, as the store's tables hold them (see unit_rows); plain
+    tuples, so that a pool worker sends them cheaply."""
+
+    facts: list[tuple]
+    lineage: list[tuple]
+    applications: list[tuple]
+    cases: list[tuple]
+    parts: list[tuple]  # its unit_parts row: (year, unit, key, part as JSON)
+
+
+def unit_rows(facts: Iterable[Fact], register: Iterable[tuple[Application, int | None,
+                                                                   bool | None]],
+              cases: Iterable[Case], lineage: Iterable[Lineage],
+              part: tuple[int, str, str, str] | None = None) -> UnitRows:
+    return UnitRows(
+        [tuple(f) for f in facts],
+        [(x.year, x.tbl, x.row_key, x.col_key, x.unit, x.quarter, x.file, x.sheet, x.cell,
+          x.value) for x in lineage],
+        [(a.year, a.unit, a.quarter, a.app_id, _d(a.received), a.channel, a.applicant_class,
+          _d(a.correction_sent), _d(a.correction_received), int(a.extended), a.consult_days,
+          _d(a.answered), a.outcome, a.fee, wd, None if on_time is None else int(on_time),
+          *_src(a.source)) for a, wd, on_time in register],
+        [(k.year, k.unit, k.quarter, k.case_id, k.kind, _d(k.received), k.result,
+          *_src(k.source)) for k in cases],
+        [] if part is None else [part])
+
+
+_INSERT = {"facts": f"INSERT INTO facts ({', '.join(Fact._fields)}) VALUES "
+                    f"({', '.join('?' * len(Fact._fields))})",
+           "lineage": "INSERT INTO lineage VALUES (?,?,?,?,?,?,?,?,?,?)",
+           "applications": "INSERT INTO applications VALUES "
+                           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+           "cases": "INSERT INTO cases VALUES (?,?,?,?,?,?,?,?,?,?)",
+           "parts": "INSERT INTO unit_parts VALUES (?, ?, ?, ?)"}
+
+
+class Writer:
+    """The store as one run writes it. Units' rows go in while the run is still reading the
+    workbooks (put), so that writing them overlaps parsing; the run's own tables and the
+    commit come last (finish). A new store is a temp file renamed into place once complete;
+    an update (a rerun by the same xxgk and configuration, see pipeline.incremental) is one
+    transaction on the store: the rows of the units put replace theirs, the rows of units
+    that are neither put nor kept are deleted, and a killed update is rolled back by SQLite.
+    Either way the content is that of a complete rebuild."""
+
+    def __init__(self, path: str | Path, *, update: bool):
+        self.path = Path(path)
+        self.update = update
+        self._stack = ExitStack()
+        self._put: set[tuple[int, str]] = set()
+        try:
+            self._open()
+        except BaseException:
+            self._stack.close()  # let go of what was opened
+            raise
+
+    def _open(self) -> None:
+        if self.update:
+            self.con = sqlite3.connect(self.path, isolation_level=None)
+            # Reruns rebuild a store that is never the source of truth: a crash of the
+            # machine costs at worst a new one; a killed process is rolled back.
+            self.con.execute("PRAGMA synchronous = OFF")
+        else:
+            tmp = self._stack.enter_context(atomic_path(self.path))
+            tmp.unlink()
+            self.con = sqlite3.connect(tmp, isolation_level=None)
+            # A new file renamed into place only once complete: no journal needed.
+            self.con.execute("PRAGMA journal_mode = OFF")
+            self.con.execute("PRAGMA synchronous = OFF")
+            self.con.executescript(SCHEMA)
+            self.con.execute(f"PRAGMA user_version = {FORMAT}")
+        self._stack.callback(self.con.close)
+        self.con.execute("BEGIN IMMEDIATE")
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()  # unfinished: the temp file is removed, an update rolled back
+
+    def put(self, year: int, unit: str, rows: UnitRows) -> None:
+        """Rows of one unit of a year (more may follow); in an update, the unit's rows from
+        the run before go first."""
+        if self.update and (year, unit) not in self._put:
+            self.drop(year, unit)
+        self._put.add((year, unit))
+        self.insert(rows)
+
+    def drop(self, year: int, unit: str) -> None:
+        """Every row of one unit of a year (a new store has no index on facts and lineage
+        until finished: each table is searched once)."""
+        for table in UNIT_TABLES:
+            self.con.execute(f"DELETE FROM {table} WHERE year = ? AND unit = ?", (year, unit))
+
+    def insert(self, rows: UnitRows) -> None:
+        """Rows of any units (for a new store; an update takes them through put)."""
+        for table, values in zip(rows._fields, rows, strict=True):
+            if values:
+                self.con.executemany(_INSERT[table], values)
+
+    def finish(self, content: StoreContent, *, version: str, report_year: int, command: str,
+               started: datetime,
+               review: Callable[[sqlite3.Connection], list[Finding]] | None = None) -> None:
+        """Write the run's tables and commit. In an update, `content.kept` says per year which
+        units keep their rows from the run before (the units put have theirs already).
+
+        `review`, if given, reads the filled store before it is committed and returns further
+        findings (the report text is reviewed this way); they are stored and added to content."""
+        if self.update:
+            self._forget(content.kept or {})
+        _fill_run(self.con, content, version, report_year, command, started, review)
+        self.con.execute("COMMIT")
+        if not self.update:
+            self.con.executescript(INDEXES)
+        self._stack.close()
+        # The journal of an update killed midway belongs to the old file: left beside the new
+        # one, SQLite would roll it back into it.
+        if not self.update:
+            Path(f"{self.path}-journal").unlink(missing_ok=True)
+
+    def _forget(self, kept: dict[int, set[str]]) -> None:
+        """Delete the rows of every unit that is neither kept nor put (every unit with rows
+        has its part in unit_parts), and the run's tables."""
+        present = self.con.execute("SELECT year, unit FROM unit_parts").fetchall()
+        dropped = [(y, u) for y, u in present
+                   if y in kept and u not in kept[y] and (y, u) not in self._put]
+        years = [(y,) for y in {y for y, _ in present} - set(kept)]
+        for table in UNIT_TABLES:
+            self.con.executemany(f"DELETE FROM {table} WHERE year = ?", years)
+            self.con.executemany(f"DELETE FROM {table} WHERE year = ? AND unit = ?", dropped)
+        for table in RUN_TABLES:
+            self.con.execute(f"DELETE FROM {table}")
+
+
 def write_store(path: str | Path, content: StoreContent, *, version: str, report_year: int,
                 command: str, started: datetime,
                 review: Callable[[sqlite3.Connection], list[Finding]] | None = None) -> None:
-    """Write the run's content: a new store renamed over the old one, or, when `content.kept`
-    says which rows of the old store stay, an update of it in one transaction.
-
-    `review`, if given, reads the filled store before it is committed and returns further
-    findings (the report text is reviewed this way); they are stored and added to content."""
-    if content.kept is not None:
-        con = sqlite3.connect(path, isolation_level=None)
-        try:
-            # Reruns rebuild a store that is never the source of truth: a crash of the
-            # machine costs at worst a new one; a killed process is rolled back.
-            con.execute("PRAGMA synchronous = OFF")
-            con.execute("BEGIN IMMEDIATE")
-            _forget(con, content.kept)
-            _fill_run(con, content, version, report_year, command, started, review)
-            con.execute("COMMIT")
-        finally:
-            con.close()
-        return
-    with atomic_path(path) as tmp:
-        tmp.unlink()
-        con = sqlite3.connect(tmp)
-        try:
-            # A new file renamed into place only once complete: no journal needed.
-            con.execute("PRAGMA journal_mode = OFF")
-            con.execute("PRAGMA synchronous = OFF")
-            con.executescript(SCHEMA)
-            con.execute(f"PRAGMA user_version = {FORMAT}")
-            _fill_run(con, content, version, report_year, command, started, review)
-            con.executescript(INDEXES)
-            con.commit()
-        finally:
-            con.close()
-        # The journal of an update killed midway belongs to the old file: left beside the new
-        # one, SQLite would roll it back into it.
-        Path(f"{path}-journal").unlink(missing_ok=True)
-
-
-def _forget(con: sqlite3.Connection, kept: dict[int, set[str]]) -> None:
-    """Delete every row but those of the kept units of each year (every unit with rows has
-    its part in unit_parts)."""
-    present = con.execute("SELECT year, unit FROM unit_parts").fetchall()
-    dropped = [(y, u) for y, u in present if y in kept and u not in kept[y]]
-    years = [(y,) for y in {y for y, _ in present} - set(kept)]
-    for table in UNIT_TABLES:
-        con.executemany(f"DELETE FROM {table} WHERE year = ?", years)
-        con.executemany(f"DELETE FROM {table} WHERE year = ? AND unit = ?", dropped)
-    for table in RUN_TABLES:
-        con.execute(f"DELETE FROM {table}")
+    """A new store holding `content` (its records, of any units) and the run's tables."""
+    with Writer(path, update=False) as writer:
+        writer.insert(unit_rows(content.facts, content.applications, content.cases,
+                                content.lineage))
+        writer.finish(content, version=version, report_year=report_year, command=command,
+                      started=started, review=review)
 
 
 def _fill_run(con, content, version, report_year, command, started, review) -> None:
@@ -194,7 +290,6 @@ def _fill_run(con, content, version, report_year, command, started, review) -> N
 def _fill(con: sqlite3.Connection, c: StoreContent) -> None:
     con.executemany("INSERT INTO input_files VALUES (?, ?, ?, ?, ?, ?)", c.input_files)
     con.executemany("INSERT INTO fact_sums VALUES (?, ?, ?, ?, ?)", c.fact_sums)
-    con.executemany("INSERT INTO unit_parts VALUES (?, ?, ?, ?)", c.unit_parts)
     con.executemany("INSERT INTO state VALUES (?, ?)", c.state.items())
     for y in c.years:
         con.execute("INSERT INTO years VALUES (?, ?)", (y.year, y.source))
@@ -203,23 +298,9 @@ def _fill(con: sqlite3.Connection, c: StoreContent) -> None:
                             ((y.year, tbl, r, col, v) for (r, col), v in y.table(tbl).items()))
         con.executemany("INSERT INTO figures VALUES (?, ?, ?)",
                         ((y.year, k, v) for k, v in y.figures.items()))
-    con.executemany(f"INSERT INTO facts ({', '.join(Fact._fields)}) VALUES "
-                    f"({', '.join('?' * len(Fact._fields))})", map(tuple, c.facts))
-    con.executemany("INSERT INTO applications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-        (a.year, a.unit, a.quarter, a.app_id, _d(a.received), a.channel, a.applicant_class,
-         _d(a.correction_sent), _d(a.correction_received), int(a.extended), a.consult_days,
-         _d(a.answered), a.outcome, a.fee, wd, None if on_time is None else int(on_time),
-         *_src(a.source))
-        for a, wd, on_time in c.applications])
-    con.executemany("INSERT INTO cases VALUES (?,?,?,?,?,?,?,?,?,?)", [
-        (k.year, k.unit, k.quarter, k.case_id, k.kind, _d(k.received), k.result, *_src(k.source))
-        for k in c.cases])
     _insert_findings(con, c.findings)
     con.executemany("INSERT INTO submissions VALUES (?,?,?,?,?)", [
         (s.year, s.unit, s.quarter, s.file, s.status) for s in c.submissions])
-    con.executemany("INSERT INTO lineage VALUES (?,?,?,?,?,?,?,?,?,?)", (
-        (x.year, x.tbl, x.row_key, x.col_key, x.unit, x.quarter, x.file, x.sheet, x.cell, x.value)
-        for x in c.lineage))
     con.executemany("INSERT INTO paragraphs VALUES (?,?,?,?,?,?)", c.paragraphs)
 
 

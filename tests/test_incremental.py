@@ -3,6 +3,7 @@ and findings are exactly those of a run from scratch."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -287,3 +288,31 @@ def test_any_edits_rerun_to_what_a_run_from_scratch_gives(config, repo_root, edi
         scratch, dump = _from_scratch(config, workbooks, tmp)
         assert _dump(build.store_path(outputs)) == dump
         assert again.findings == scratch.findings and again.tables == scratch.tables
+
+
+def test_units_worked_out_by_the_workers_equal_those_worked_out_here(config, sample, tmp_path,
+                                                                      monkeypatch):
+    """The pool workers work a unit out when their batch holds all its files (by name); a
+    unit one of whose files another unit's batch holds (a header naming another unit) is
+    worked out in the main process instead, and the rows a worker put for it are dropped."""
+    for edit in _edits(config, sample):
+        edit()
+    real_put, real_drop = store.Writer.put, store.Writer.drop
+    put, dropped = [], []
+    monkeypatch.setattr(store.Writer, "put", lambda self, y, u, rows: (
+        put.append((y, u)), real_put(self, y, u, rows))[1])
+    monkeypatch.setattr(store.Writer, "drop", lambda self, y, u: (
+        dropped.append((y, u)), real_drop(self, y, u))[1])
+    by_workers = build.check(config, sample, tmp_path / "workers", YEAR)
+    # 和顺社区 has a file 兴业社区's batch held: the worker's part of it was not used
+    assert dropped == [(YEAR, "和顺社区")]
+    assert len(put) == len(set(put)) + 1
+    real_batches = incremental._batches
+    monkeypatch.setattr(incremental, "_batches", lambda *args: [
+        dataclasses.replace(b, units=frozenset()) for b in real_batches(*args)])
+    put.clear()
+    here = build.check(config, sample, tmp_path / "here", YEAR)
+    assert len(put) == len(set(put))
+    assert _dump(build.store_path(tmp_path / "workers")) == _dump(build.store_path(
+        tmp_path / "here"))
+    assert by_workers.findings == here.findings and by_workers.tables == here.tables
