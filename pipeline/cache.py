@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import itertools
 import json
 import operator
 import os
@@ -169,10 +170,11 @@ class _Codec:
         self.values = operator.attrgetter(*self.names)
         self.date_fields = [i for i, k in enumerate(self.kinds) if k == "date"]
         self.source_fields = [i for i, k in enumerate(self.kinds) if k == "source"]
-        # Runs of plain fields are copied as one slice when rebuilding a record; a NamedTuple
-        # of plain fields only is made from its row in one call.
-        self.whole = (cls._make if issubclass(cls, tuple) and set(self.kinds) == {"plain"}
-                      else None)
+        # A NamedTuple of plain fields only is its row, and is made from it by tuple.__new__
+        # (C, where NamedTuple._make is Python); other records are made from their fields'
+        # columns, runs of plain fields taken as one slice.
+        self.whole = (functools.partial(tuple.__new__, cls)
+                      if issubclass(cls, tuple) and set(self.kinds) == {"plain"} else None)
         self.segments: list[tuple[str, int, int]] = []
         col = 0
         for kind in self.kinds:
@@ -184,8 +186,6 @@ class _Codec:
             col += span
 
     def _flat(self, obj) -> list:
-        if self.whole:  # a NamedTuple of plain fields is its row
-            return list(obj)
         row = list(self.values(obj))
         for i in self.date_fields:
             if row[i] is not None:
@@ -196,46 +196,41 @@ class _Codec:
         return row
 
     def encode(self, records) -> dict:
-        rows = [self._flat(r) for r in records]
+        rows = list(records) if self.whole else [self._flat(r) for r in records]
         columns = list(zip(*rows, strict=True))
         same = [j for j, column in enumerate(columns) if _constant(column)]
         vary = [j for j in range(self.width) if j not in same]
         pick = operator.itemgetter(*vary) if len(vary) > 1 else None
+        # rows as tuples: JSON writes them as it writes lists
         return {"same": [[j, columns[j][0]] for j in same],
-                "rows": ([list(pick(r)) for r in rows] if pick else
-                         [[r[j] for j in vary] for r in rows])}
+                "rows": (list(map(pick, rows)) if pick else [[r[j] for j in vary] for r in rows])}
 
     def decode(self, block: Mapping) -> list:
-        if not block["rows"] and not block["same"]:
-            return []
+        rows = block["rows"]
         same = {j: v for j, v in block["same"]}
         if not all(isinstance(j, int) and 0 <= j < self.width for j in same):
             raise ValueError("bad column")
+        if not rows:
+            return []
         vary = [j for j in range(self.width) if j not in same]
-        consts = [_shared(v) for v in same.values()]
-        where = {j: k for k, j in enumerate(same)}
-        where.update({j: len(consts) + k for k, j in enumerate(vary)})
-        flat = operator.itemgetter(*(where[j] for j in range(self.width)))
-        out = []
-        width, record, intern = len(vary), self.whole or self._record, sys.intern
-        for row in block["rows"]:
-            if len(row) != width:
-                raise ValueError("bad row")
-            # _shared, inlined: this loop runs for every value of every cached record
-            out.append(record(flat(consts + [intern(v) if type(v) is str else v for v in row])))
-        return out
-
-    def _record(self, flat: tuple):
+        # Column by column: interning and making records run in C, not once per value
+        found = list(zip(*rows, strict=True))  # ValueError when rows differ in length
+        if len(found) != len(vary):
+            raise ValueError("bad row")
+        varying = dict(zip(vary, map(_shared_column, found), strict=True))
+        columns = [itertools.repeat(_shared(same[j]), len(rows)) if j in same else varying[j]
+                   for j in range(self.width)]
+        if self.whole:
+            return list(map(self.whole, zip(*columns, strict=True)))
         args: list = []
         for kind, a, b in self.segments:
             if kind == "plain":
-                args += flat[a:b]
+                args += columns[a:b]
             elif kind == "date":
-                args.append(None if flat[a] is None else date.fromisoformat(flat[a]))
+                args.append(map(_date, columns[a]))
             else:
-                parts = flat[a:b]
-                args.append(None if parts[0] is None else Source(*parts))
-        return self.cls(*args)
+                args.append(map(_source, *columns[a:b]))
+        return list(map(self.cls, *args))
 
 
 def _shared(value):
@@ -244,11 +239,36 @@ def _shared(value):
     return sys.intern(value) if type(value) is str else value
 
 
+def _shared_column(values: tuple) -> tuple:
+    """_shared of each value of a column."""
+    if type(values[0]) is str:
+        try:
+            return _shared_texts(values)
+        except TypeError:  # texts and None
+            pass
+    return tuple([sys.intern(v) if type(v) is str else v for v in values])
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_texts(values: tuple[str, ...]) -> tuple[str, ...]:
+    """_shared of a column of texts. Most come back file after file (cells, categories,
+    sheets): one look-up a column then, not one a text."""
+    return tuple(map(sys.intern, values))
+
+
+def _date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _source(file: str | None, sheet: str | None, cell: str | None) -> Source | None:
+    return None if file is None else Source(file, sheet, cell)
+
+
 def _constant(column: tuple) -> bool:
-    """Every value the same, of the same type (0 and 0.0 are not the same here)."""
-    first = column[0]
-    kind = type(first)
-    return all(type(v) is kind and v == first for v in column)
+    """Every value the same, of the same type (0 and 0.0 are not the same here). Counted in
+    C, where a generator costs ~2 µs a column; `count` takes a value as equal to itself,
+    which only differs from == for NaN, and no record holds one."""
+    return column.count(column[0]) == len(column) and len(set(map(type, column))) == 1
 
 
 def _has(hint, cls: type) -> bool:
@@ -261,14 +281,17 @@ _RECORDS = {"facts": _Codec(Fact), "applications": _Codec(Application),
             "cases": _Codec(Case), "findings": FINDINGS}
 
 
+# Made once: json.dumps with options makes a new encoder every call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def encode_result(key: str, result) -> str:
     """A FileResult (pipeline.ingest) as the JSON text of its entry, tagged with its key."""
     header = [] if result.header is None else [result.header]
-    return json.dumps({"format": FORMAT, "key": key, "file": result.file,
-                       "accepted": result.accepted, "header": HEADERS.encode(header),
-                       **{name: codec.encode(getattr(result, name))
-                          for name, codec in _RECORDS.items()}},
-                      ensure_ascii=False, separators=(",", ":"))
+    return _JSON.encode({"format": FORMAT, "key": key, "file": result.file,
+                         "accepted": result.accepted, "header": HEADERS.encode(header),
+                         **{name: codec.encode(getattr(result, name))
+                            for name, codec in _RECORDS.items()}})
 
 
 def decode_result(key: str, text: str | bytes) -> dict[str, object]:

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+from openpyxl.utils.cell import get_column_letter
 from python_calamine import CalamineWorkbook, PasswordError, WorksheetNotFound
 from tqdm import tqdm
 
 from pipeline import cache, layout, normalize, safety
 from pipeline.config import Config
 from pipeline.findings import Finding, define, finding, rule_title
-from pipeline.layout import Grid, Register
+from pipeline.layout import Grid, Register, coordinates
 from pipeline.records import Application, Case, Fact, Header, Source
 
 # --- Rules -------------------------------------------------------------------------------------
@@ -124,13 +124,6 @@ class IngestResult:
 
 # --- Sheets as grids ---------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=65536)
-def coordinates(address: str) -> tuple[int, int]:
-    """(row, column), 1-based, of "C7": the layout's addresses repeat in every workbook."""
-    letters, row = coordinate_from_string(address)
-    return row, column_index_from_string(letters)
-
-
 class Sheet:
     """A sheet's values from A1 (calamine), addressed by row/column number or "C7", and its
     merged ranges as (first row, first column, last row, last column), 1-based."""
@@ -149,6 +142,14 @@ class Sheet:
     def cell(self, address: str):
         return self.at(*coordinates(address))
 
+    def values(self, positions: Sequence[tuple[int, int]]) -> list:
+        """`at` of each (row, column), in one call (~0.2 µs a cell less)."""
+        rows = self.rows
+        try:
+            return [rows[row - 1][col - 1] for row, col in positions]
+        except IndexError:  # some beyond the sheet's used area
+            return [self.at(row, col) for row, col in positions]
+
     def put(self, address: str, value) -> None:
         """Replace one cell's value (used for formulas calamine cannot read)."""
         row, col = coordinates(address)
@@ -156,6 +157,11 @@ class Sheet:
         line = self.rows[row - 1]
         line.extend("" for _ in range(col - len(line)))
         line[col - 1] = value
+
+    def merges_rows(self, rows: Iterable[int]) -> bool:
+        """Whether a merged range reaches any of the rows: when none does, no cell of them
+        need be looked for in the merged ranges."""
+        return any(r0 <= row <= r1 for r0, _, r1, _ in self.merged for row in rows)
 
     def merged_range(self, address: str) -> str | None:
         """The merged range ("B4:B5") a cell lies in, if any."""
@@ -228,8 +234,11 @@ def read_sheet(workbook: CalamineWorkbook, name: str) -> Sheet:
 def register_rows(sheet: Sheet, register: Register) -> Iterator[tuple[int, list]]:
     """(row number, raw cells in column order) of every register row that is not fully empty."""
     width = len(register.columns)
-    for row in range(layout.FIRST_ROW, sheet.height + 1):
-        cells = [sheet.at(row, col) for col in range(1, width + 1)]
+    for row, line in enumerate(sheet.rows[layout.FIRST_ROW - 1:], layout.FIRST_ROW):
+        cells = line[:width]
+        if cells.count("") == len(cells):  # calamine's empty cells: no cell need be cleaned
+            continue
+        cells += [None] * (width - len(cells))
         if any(normalize.clean_text(v) for v in cells):
             yield row, cells
 
@@ -384,8 +393,6 @@ def _merged(sheet: Sheet, cells: dict[str, str], ctx: _Context,
     """Cells (address -> label) that lie in merged ranges, each range reported once (IN107;
     `reported` carries the ranges already reported): a merged value cannot be told apart from
     the cells it covers."""
-    if not sheet.merged:
-        return set()
     reported = set() if reported is None else reported
     by_range: dict[str, list[str]] = {}
     for address in cells:
@@ -405,8 +412,10 @@ def _merged(sheet: Sheet, cells: dict[str, str], ctx: _Context,
 
 def _labels_ok(sheet: Sheet, labels, ctx: _Context) -> bool:
     """The fixed labels are where the layout puts them; the first difference is reported."""
-    for cell, expected in labels:
-        found = normalize.clean_text(sheet.cell(cell))
+    labels = tuple(labels)
+    found_values = sheet.values([coordinates(cell) for cell, _ in labels])
+    for (cell, expected), raw in zip(labels, found_values, strict=True):
+        found = normalize.clean_text(raw)
         if found != expected:
             ctx.add("IN003", sheet=sheet.name, cell=cell, expected=expected,
                     found=normalize.shown(found) or "空白", **ctx.init_fields())
@@ -432,6 +441,11 @@ def _read_header(sheets: _SheetReader, ctx: _Context) -> Header | None:
     return Header(values["unit"], values["year"], values["quarter"], values["version"], ctx.file)
 
 
+def _expected_path(header: Header) -> str:
+    """Where the header says the file belongs (worked out only for a finding: ~6 µs)."""
+    return f"workbooks/{layout.quarter_path('', header.year, header.quarter, header.unit).as_posix()}"
+
+
 def _identity_ok(header: Header, named: tuple[int, int, str] | None, ctx: _Context) -> bool:
     """The header's unit/year/quarter agree with the file's place and name, the unit is known
     and the template version is supported."""
@@ -442,14 +456,13 @@ def _identity_ok(header: Header, named: tuple[int, int, str] | None, ctx: _Conte
                 supported="、".join(layout.SUPPORTED_VERSIONS), file_year=header.year,
                 file_quarter=header.quarter)
         return False
-    expected = f"workbooks/{layout.quarter_path('', header.year, header.quarter, header.unit).as_posix()}"
     if named is None:
-        ctx.add("ID101", expected=f"根据表内基本信息，这张表应保存为 {expected}。")
+        ctx.add("ID101", expected=f"根据表内基本信息，这张表应保存为 {_expected_path(header)}。")
         return False
     if named != (header.year, header.quarter, header.unit):
         y, q, u = named
         ctx.add("ID103", sheet=sheet, inside=f"{header.unit} {header.year}年第{header.quarter}季度",
-                outside=f"{u} {y}年第{q}季度", expected=expected)
+                outside=f"{u} {y}年第{q}季度", expected=_expected_path(header))
         return False
     if header.unit not in ctx.cfg.units:
         ctx.add("ID102", sheet=sheet, cell=cells["unit"], name=header.unit,
@@ -469,11 +482,14 @@ def _read_grid(sheets: _SheetReader, grid: Grid, ctx: _Context) -> list[Fact]:
     sheet = sheets.get(grid.sheet)
     if sheet is None or not _labels_ok(sheet, grid.labels, ctx):
         return []
+    merged = (_merged(sheet, {inp.cell: inp.label for inp in grid.inputs}, ctx)
+              if sheet.merges_rows(grid.input_rows) else set())
     facts = []
-    merged = _merged(sheet, {inp.cell: inp.label for inp in grid.inputs}, ctx)
-    for inp in grid.inputs:
-        raw = sheet.cell(inp.cell)
-        if inp.cell in merged or _formula(raw, grid.sheet, inp.cell, inp.label, ctx):
+    unit, year, quarter, file = ctx.unit, ctx.year, ctx.quarter, ctx.file
+    for inp, raw in zip(grid.inputs, sheet.values(grid.input_positions), strict=True):
+        # a number, the common case, is never a formula: no call to look
+        if inp.cell in merged or (type(raw) is not float
+                                  and _formula(raw, grid.sheet, inp.cell, inp.label, ctx)):
             continue
         parsed = _parse_number(raw, inp.kind)
         if parsed.error:
@@ -482,8 +498,9 @@ def _read_grid(sheets: _SheetReader, grid: Grid, ctx: _Context) -> list[Fact]:
         if parsed.blank:
             what = f"“{normalize.clean_text(raw)}”" if normalize.clean_text(raw) else "空白"
             ctx.add("IN101", sheet=grid.sheet, cell=inp.cell, label=inp.label, what=what)
-        facts.append(Fact(ctx.unit, ctx.year, ctx.quarter, inp.topic, inp.key, inp.dim,
-                          parsed.value, ctx.file, grid.sheet, inp.cell))
+        # tuple.__new__ skips the NamedTuple's Python-level __new__ (~0.1 µs a fact)
+        facts.append(tuple.__new__(Fact, (unit, year, quarter, inp.topic, inp.key, inp.dim,
+                                          parsed.value, file, grid.sheet, inp.cell)))
     return facts
 
 
@@ -536,9 +553,7 @@ def _read_register(sheets: _SheetReader, register: Register, what: str, ctx: _Co
     Only non-personal columns are parsed; personal cells are looked at only to tell an empty
     row from a filled one. A bad cell is reported and read as None."""
     sheet = sheets.get(register.sheet)
-    letters = {c.key: register.letter(c.key) for c in register.columns}
-    header = tuple((f"{letters[c.key]}{layout.HEADER_ROW}", c.label) for c in register.columns)
-    if sheet is None or not _labels_ok(sheet, header, ctx):
+    if sheet is None or not _labels_ok(sheet, register.header_cells, ctx):
         return
     lists = layout.choice_lists(ctx.cfg)
     id_col = register.columns[0]
@@ -546,10 +561,12 @@ def _read_register(sheets: _SheetReader, register: Register, what: str, ctx: _Co
     ranges: set[str] = set()
     start, end = date(ctx.year - 1, 1, 1), layout.quarter_end(ctx.year, ctx.quarter)
     for row, cells in register_rows(sheet, register):
-        addresses = {c.key: f"{letters[c.key]}{row}" for c in register.columns
+        addresses = {c.key: f"{letter}{row}" for letter, c in zip(register.letters,
+                                                                  register.columns, strict=True)
                      if not c.personal}
-        merged = _merged(sheet, {a: f"{what}的“{register.column(k).label}”"
-                                 for k, a in addresses.items()}, ctx, ranges)
+        merged = (_merged(sheet, {a: f"{what}的“{register.column(k).label}”"
+                                  for k, a in addresses.items()}, ctx, ranges)
+                  if sheet.merges_rows((row,)) else set())
         if addresses[id_col.key] in merged or _formula(
                 cells[0], sheet.name, addresses[id_col.key], f"{what}的“{id_col.label}”", ctx):
             continue

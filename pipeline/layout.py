@@ -15,6 +15,7 @@ from pathlib import Path, PurePath
 from types import MappingProxyType
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from pipeline import statutory
 from pipeline.config import Config
@@ -169,6 +170,13 @@ FIRST_LIST_ROW = 2  # row 1 of the hidden sheet holds the list headings
 COUNT, AMOUNT = "count", "amount"
 
 
+@functools.lru_cache(maxsize=65536)
+def coordinates(address: str) -> tuple[int, int]:
+    """(row, column), 1-based, of "C7": the layout's addresses repeat in every workbook."""
+    letters, row = coordinate_from_string(address)
+    return row, column_index_from_string(letters)
+
+
 @dataclass(frozen=True)
 class InputCell:
     """One numeric input cell and the Fact it becomes (topic/key/dim as in records.Fact)."""
@@ -192,6 +200,16 @@ class Grid:
     inputs: tuple[InputCell, ...]
     merges: tuple[str, ...] = ()
     hints: tuple[tuple[str, str], ...] = ()  # (cell, help text): written, never read
+
+    # Looked up in every workbook read: worked out once per grid, not once per cell.
+    @functools.cached_property
+    def input_positions(self) -> tuple[tuple[int, int], ...]:
+        """(row, column) of each input cell, in the order of `inputs`."""
+        return tuple(coordinates(inp.cell) for inp in self.inputs)
+
+    @functools.cached_property
+    def input_rows(self) -> frozenset[int]:
+        return frozenset(row for row, _ in self.input_positions)
 
 
 def _cell(col: int, row: int) -> str:
@@ -332,10 +350,26 @@ class Register:
     capacity: int  # rows prepared with validations (and unlocked) below the header
 
     def letter(self, key: str) -> str:
-        return get_column_letter(self.index(key) + 1)
+        return self.letters[self.index(key)]
 
     def index(self, key: str) -> int:
-        return [c.key for c in self.columns].index(key)
+        return self._indexes[key]
+
+    # Looked up for every register row of every workbook read: worked out once per register.
+    @functools.cached_property
+    def _indexes(self) -> dict[str, int]:
+        return {c.key: i for i, c in enumerate(self.columns)}
+
+    @functools.cached_property
+    def letters(self) -> tuple[str, ...]:
+        """The column letter of each column, in order."""
+        return tuple(get_column_letter(i + 1) for i in range(len(self.columns)))
+
+    @functools.cached_property
+    def header_cells(self) -> tuple[tuple[str, str], ...]:
+        """(cell, label) of each column heading."""
+        return tuple((f"{letter}{HEADER_ROW}", c.label)
+                     for letter, c in zip(self.letters, self.columns, strict=True))
 
     def column(self, key: str) -> Column:
         return self.columns[self.index(key)]

@@ -7,6 +7,7 @@ findings; nothing here knows about files or cells.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -67,6 +68,8 @@ def shown(raw) -> str:
 
 def clean_text(raw) -> str:
     """The cell as text without surrounding spaces (half-width, full-width and no-break)."""
+    if type(raw) is str:  # most cells looked at are text: no further type tests
+        return raw.strip(_SPACES)
     if raw is None:
         return ""
     if isinstance(raw, float) and raw.is_integer():
@@ -175,15 +178,24 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", _half_width(text))
 
 
+@functools.lru_cache(maxsize=64)
+def _choice_keys(items: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Comparison form of each text -> its key (the first, as the list reads): the same few
+    lists are matched in every workbook."""
+    keys: dict[str, str] = {}
+    for key, text in items:
+        keys.setdefault(_key(text), key)
+    return keys
+
+
 def parse_choice(raw, items: tuple[tuple[str, str], ...]) -> Parsed:
     """One of a closed list of (key, text); the typed text must match one text, ignoring spaces
     and half-width versus full-width brackets. The value is the key."""
     if is_not_filled(raw):
         return BLANK
-    wanted = _key(clean_text(raw))
-    for key, text in items:
-        if _key(text) == wanted:
-            return Parsed(key)
+    key = _choice_keys(items).get(_key(clean_text(raw)))
+    if key is not None:
+        return Parsed(key)
     return _error(f"“{shown(raw)}”不是可选项。请从下拉列表中选择：{'、'.join(t for _, t in items)}。")
 
 
