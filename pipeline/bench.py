@@ -273,7 +273,7 @@ STAGES = (
     ("pipeline/review.py", "review_year", "表格审核"),
     ("pipeline/store.py", "finish", "写数据库其余部分（含年报文字审核）"),
     ("pipeline/report.py", "build_report_model", "年报文字审核"),
-    ("pipeline/findings_report.py", "write_findings_xlsx", "写审核结果表"),
+    ("pipeline/findings_report.py", "write_findings", "写审核结果（有变化时）"),
 )
 
 

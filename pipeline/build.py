@@ -28,7 +28,7 @@ from pipeline import (
 )
 from pipeline.config import Config
 from pipeline.findings import Finding, define, finding
-from pipeline.findings_report import write_findings_json, write_findings_xlsx
+from pipeline.findings_report import write_findings
 from pipeline.model import YearTables
 from pipeline.report import build_report_model
 from pipeline.store import StoreContent, Writer, read_state
@@ -136,12 +136,13 @@ class CheckResult:
         return sum(f.severity == "error" for f in self.findings)
 
 
-def _hash_inputs(workbooks_dir: Path, years: list[int], checked: set[str]) -> list[tuple]:
-    """(path, sha256, size, device, inode, mtime_ns) of every file of the years' folders;
-    the digests of those `checked` (relative names) were taken by this run already."""
+def _hash_inputs(walks: dict[int, list], checked: set[str]) -> list[tuple]:
+    """(path, sha256, size, device, inode, mtime_ns) of every file of the years' folders (as
+    walked when the run began); the digests of those `checked` (relative names) were taken
+    by this run already."""
     out = []
-    for y in years:
-        for parts, path in ingest.walk(workbooks_dir / str(y)):
+    for y, walked in walks.items():
+        for parts, path in walked:
             rel = "/".join((str(y), *parts))
             sha, size, (device, inode, mtime_ns, _) = cache.signed_digest(
                 path, checked=rel in checked)
@@ -171,12 +172,13 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
     years = [y for y in available_years(workbooks_dir) if y <= year]
     if year not in years:
         years.append(year)
+    walks = {y: ingest.walk(workbooks_dir / str(y)) for y in years}  # the files this run reads
     with Writer(store_path(outputs_dir), update=before is not None) as writer:
         previous: YearTables | None = None
         checked: set[str] = set()  # workbooks whose digest this run took
         for y in years:
             tables, year_findings = _year_tables(cfg, workbooks_dir, outputs_dir, y, previous,
-                                                 content, before, checked, writer)
+                                                 content, before, checked, writer, walks[y])
             if tables is None:
                 if y == year:
                     result.findings.append(finding("ID001", year=y, folder=str(workbooks_dir)))
@@ -192,7 +194,7 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
             result.tables[y] = tables
             previous = tables
         content.findings = result.findings
-        content.input_files = _hash_inputs(workbooks_dir, years, checked)
+        content.input_files = _hash_inputs(walks, checked)
         content.state = incremental.state(cfg, hashed_ns)
 
         def review_text(con) -> list[Finding]:
@@ -204,16 +206,16 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
         writer.finish(content, version=__version__, report_year=year, command=command,
                       started=started, review=review_text)
     xlsx, js = findings_paths(outputs_dir, year)
-    write_findings_xlsx(xlsx, result.findings)
-    write_findings_json(js, result.findings)
+    write_findings(xlsx, js, result.findings)
     return result
 
 
-def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content, before, checked, writer):
+def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content, before, checked, writer,
+                 walked):
     """The year's tables from its quarter workbooks (the rows of the units worked out again
     go to `writer`), else from its published tables."""
     if has_quarter_workbooks(workbooks_dir, y):
-        read = incremental.read_year(cfg, workbooks_dir, y,
+        read = incremental.read_year(cfg, workbooks_dir, y, walked,
                                      ingest.cache_path(outputs_dir / CACHE_DIR, y), before,
                                      writer)
         checked.update(read.checked)

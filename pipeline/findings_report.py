@@ -72,5 +72,17 @@ def findings_json(findings: list[Finding]) -> str:
                       ensure_ascii=False, indent=2) + "\n"
 
 
-def write_findings_json(path: str | Path, findings: list[Finding]) -> None:
-    write_text(path, findings_json(findings))
+def write_findings(xlsx: str | Path, js: str | Path, findings: list[Finding]) -> None:
+    """Both files of a year's findings, the workbook first. When they hold these findings
+    already (the JSON reads the same, and the workbook has not been saved since), neither is
+    written again: a rerun that changed no finding leaves them as they were."""
+    xlsx, js = Path(xlsx), Path(js)
+    text = findings_json(findings)
+    try:
+        same = (js.read_text(encoding="utf-8") == text
+                and xlsx.stat().st_mtime_ns <= js.stat().st_mtime_ns)
+    except (OSError, UnicodeDecodeError):
+        same = False
+    if not same:
+        write_findings_xlsx(xlsx, findings)
+        write_text(js, text)

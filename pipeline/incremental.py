@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,10 +69,11 @@ def previous(cfg: Config, state: tuple | None, workbooks_dir: Path) -> Previous 
     except ValueError:
         hashed = 0  # trust no signature
     shas = {}
+    base = os.fspath(workbooks_dir)
     for path, sha256, size, device, inode, mtime_ns in files:
         shas[path] = sha256
         if mtime_ns is not None and mtime_ns < hashed - RACY_NS:
-            cache.remember(workbooks_dir / path, (device, inode, mtime_ns, size), sha256)
+            cache.remember(os.path.join(base, path), (device, inode, mtime_ns, size), sha256)
     out = Previous()
     for year, unit, key, text in parts:
         try:
@@ -152,20 +154,21 @@ class YearRead:
     as_of: date  # the day open applications were judged on
 
 
-def read_year(cfg: Config, workbooks_dir: Path, year: int, cache_path: Path,
+def read_year(cfg: Config, workbooks_dir: Path, year: int, walked: list, cache_path: Path,
               before: Previous | None, writer: store.Writer, *,
               progress: bool = False) -> YearRead:
     """Each unit's part of the year: from the store when its files are the ones it was made
     from, else from its files' records (parse cache at `cache_path`, or parsing); the rows of
-    the units worked out again go to `writer`."""
+    the units worked out again go to `writer`. `walked`: the year folder's ingest.walk."""
     with cache.Entries(cache_path) as entries:
-        return _read_year(cfg, workbooks_dir, year, entries, before, writer, progress)
+        return _read_year(cfg, workbooks_dir, year, walked, entries, before, writer, progress)
 
 
-def _read_year(cfg: Config, workbooks_dir: Path, year: int, entries: cache.Entries,
-               before: Previous | None, writer: store.Writer, progress: bool) -> YearRead:
+def _read_year(cfg: Config, workbooks_dir: Path, year: int, walked: list,
+               entries: cache.Entries, before: Previous | None, writer: store.Writer,
+               progress: bool) -> YearRead:
     as_of = consolidate.year_as_of(year)
-    jobs = ingest.file_jobs(cfg, workbooks_dir, ingest.year_paths(workbooks_dir, year),
+    jobs = ingest.file_jobs(cfg, workbooks_dir, ingest.year_paths(workbooks_dir, year, walked),
                             keyed=True, known=before.keys if before else None)
     old_files = before.files.get(year, {}) if before else {}
     old_parts = before.parts.get(year, {}) if before else {}

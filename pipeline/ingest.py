@@ -687,9 +687,13 @@ def walk(folder: str | Path) -> list[tuple[tuple[str, ...], str]]:
     return out
 
 
-def year_paths(workbooks_dir: str | Path, year: int) -> list[str]:
-    """The quarter workbooks (and misplaced spreadsheets) of a year's folder, sorted."""
-    return [path for parts, path in walk(os.path.join(workbooks_dir, str(year)))
+def year_paths(workbooks_dir: str | Path, year: int,
+               walked: list[tuple[tuple[str, ...], str]] | None = None) -> list[str]:
+    """The quarter workbooks (and misplaced spreadsheets) of a year's folder, sorted.
+    `walked`: the folder's walk, when the caller has it."""
+    if walked is None:
+        walked = walk(os.path.join(workbooks_dir, str(year)))
+    return [path for parts, path in walked
             if os.path.splitext(parts[-1])[1].lower() in layout.WORKBOOK_SUFFIXES
             and layout.EARLIER_VERSIONS_DIR not in parts[:-1]
             and not _skipped(parts[-1], year)]

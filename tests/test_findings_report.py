@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 
 import openpyxl
@@ -12,7 +13,7 @@ from pipeline.findings import Finding
 from pipeline.findings_report import (
     HEADERS,
     findings_json,
-    write_findings_json,
+    write_findings,
     write_findings_xlsx,
 )
 
@@ -66,7 +67,7 @@ def test_json_is_readable_chinese_in_a_stable_order(tmp_path):
     assert set(data[0]) == {"rule", "severity", "message", "unit", "file", "sheet", "cell",
                             "year"}
     assert findings_json(list(reversed(F))) == text
-    write_findings_json(tmp_path / "r.json", F)
+    write_findings(tmp_path / "r.xlsx", tmp_path / "r.json", F)
     assert (tmp_path / "r.json").read_bytes() == text.encode("utf-8")
 
 
@@ -75,3 +76,28 @@ def test_no_findings_gives_a_header_only_workbook_and_an_empty_list(tmp_path):
     rows = list(openpyxl.load_workbook(tmp_path / "e.xlsx").active.iter_rows(values_only=True))
     assert rows == [HEADERS]
     assert json.loads(findings_json([])) == []
+
+
+def test_findings_files_are_rewritten_only_when_what_they_hold_changes(tmp_path):
+    xlsx, js = tmp_path / "r.xlsx", tmp_path / "r.json"
+    write_findings(xlsx, js, F)
+    first = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (xlsx, js)}
+
+    write_findings(xlsx, js, list(reversed(F)))  # the same findings
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (xlsx, js)} == first
+
+    write_findings(xlsx, js, F[:2])  # one fewer: both written anew
+    assert json.loads(js.read_text(encoding="utf-8"))[0]["rule"] == "IN001"
+    rows = list(openpyxl.load_workbook(xlsx).active.iter_rows(values_only=True))
+    assert len(rows) == 3
+
+    # the workbook saved over by someone (later than the JSON): written anew
+    later = js.stat().st_mtime_ns + 10**9
+    xlsx.write_bytes(b"edited")
+    os.utime(xlsx, ns=(later, later))
+    write_findings(xlsx, js, F[:2])
+    assert len(list(openpyxl.load_workbook(xlsx).active.iter_rows())) == 3
+
+    xlsx.unlink()  # a missing workbook is written
+    write_findings(xlsx, js, F[:2])
+    assert xlsx.is_file()
