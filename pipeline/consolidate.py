@@ -377,9 +377,10 @@ def combine(cfg: Config, year: int, parts: list[UnitPart], previous: YearTables 
     if as_of >= date(year, 12, 31):
         headers = [h for p in parts for h in p.headers]
         findings += _missing_q4(cfg, year, headers, _latest_quarters(headers))
+    by_table = {tbl: tables.table(tbl) for tbl in ("A", "B", "C")}
     for part in parts:
         for (tbl, key), v in part.cells.items():
-            cells = tables.table(tbl)
+            cells = by_table[tbl]
             cells[key] = _number(cells[key] + v)
         # a year the calendar lacks is one finding for the year, not one per unit
         findings += (f for f in part.findings if f.rule != "DL001" or f not in findings)
