@@ -71,7 +71,8 @@ def test_doc_keeps_what_was_written_around_the_generated_block(tmp_path):
 
 def test_tiny_bench_runs_end_to_end(tmp_path, capsys):
     doc = tmp_path / "benchmarks.md"
-    assert bench.main(["--size", "8", "--repeat", "1", "--doc", str(doc)]) == 0
+    assert bench.main(["--size", "8", "--repeat", "1", "--usual-repeat", "1",
+                       "--doc", str(doc)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert SUMMARY.fullmatch(lines[-1])
     text = doc.read_text(encoding="utf-8")
