@@ -267,7 +267,7 @@ STAGES = (
     ("pipeline/incremental.py", "previous", "读取上次运行的记录"),
     ("pipeline/incremental.py", "_read_unread", "解析改动的报表（含进程池中的逐单位汇总，边收边写数据库）"),
     ("pipeline/ingest.py", "read_jobs", "读取同单位其余报表（缓存）"),
-    ("pipeline/incremental.py", "decode", "沿用未变单位的汇总"),
+    ("pipeline/incremental.py", "decode", "各单位汇总的解码（沿用的，或进程池做的）"),
     ("pipeline/consolidate.py", "consolidate_unit", "主进程中的逐单位汇总"),
     ("pipeline/consolidate.py", "combine", "全年合计"),
     ("pipeline/review.py", "review_year", "表格审核"),
