@@ -200,6 +200,9 @@ class Writer:
             # A new file renamed into place only once complete: no journal needed.
             self.con.execute("PRAGMA journal_mode = OFF")
             self.con.execute("PRAGMA synchronous = OFF")
+            # Pages kept in memory while a city's million rows go in (~10% faster at 10,000
+            # workbooks, and the index at the end; SQLite's default is 2 MB).
+            self.con.execute("PRAGMA cache_size = -65536")
             self.con.executescript(SCHEMA)
             self.con.execute(f"PRAGMA user_version = {FORMAT}")
         self._stack.callback(self.con.close)
