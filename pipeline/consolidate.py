@@ -71,6 +71,8 @@ _STOCK_LABEL = statutory.table_a_column_label(*sorted(statutory.STOCK_CELLS)[0])
 
 def _number(v):
     """Sums of integral floats are shown as integers; amounts are rounded off float noise."""
+    if type(v) is int:  # a count: nothing to round (~100 calls a workbook)
+        return v
     v = round(v, 6)
     return int(v) if float(v).is_integer() else v
 
