@@ -275,9 +275,9 @@ def _read_unread(cfg, workbooks_dir, year, as_of, unread, unit_of, old_files, en
                 entries.add(job.key, text)
             if unit not in made:
                 read[job.file] = FileResult(**cache.decode_result(job.key, text))
-        for unit, (files_, part, rows) in made.items():
+        for unit, (unit_files, rows) in made.items():
             writer.put(year, unit, rows)
-            proposed.setdefault(unit, []).append(_Proposal(files_, part))
+            proposed.setdefault(unit, []).append(_Proposal(unit_files, rows.parts[0][3]))
     return read, proposed
 
 
@@ -314,14 +314,13 @@ def _batches(year: int, as_of: date, jobs: list[tuple[int, ingest._Job]], known:
 def _work_batch(cfg: Config, workbooks_dir: str | Path, batch: _Batch
                 ) -> tuple[list[tuple[str, str, bool]], dict[str, tuple]]:
     """Parse a batch's files (in a pool worker, or here): each file's unit, entry text and
-    whether it may be cached; and for each of the batch's units, its files, part (as JSON)
-    and store rows."""
+    whether it may be cached; and for each of the batch's units, its files and store rows
+    (its part, as JSON, among them)."""
     files, by_unit = [], {}
     for i, job in batch.jobs:
-        result, text = ingest._parsed(cfg, workbooks_dir, job)
+        result, text, cacheable = ingest._parsed(cfg, workbooks_dir, job)
         unit = owner(result)
-        files.append((unit, cache.encode_result(job.key, result) if text is None else text,
-                      text is not None))
+        files.append((unit, text, cacheable))
         by_unit.setdefault(unit, []).append((i, job, result))
     made = {}
     for unit, group in by_unit.items():
@@ -331,7 +330,7 @@ def _work_batch(cfg: Config, workbooks_dir: str | Path, batch: _Batch
         unit_files = [(job.file, job.key) for _, job, _ in group]
         _, rows = _work_out(batch.year, unit, part_key(batch.year, batch.as_of, unit_files),
                             unit_files, [r for _, _, r in group], batch.as_of)
-        made[unit] = (unit_files, rows.parts[0][3], rows)
+        made[unit] = (unit_files, rows)
     return files, made
 
 

@@ -722,15 +722,16 @@ class _Job:
 
 
 def _parsed(cfg: Config, workbooks_dir: str | Path, job: _Job
-            ) -> tuple[FileResult, str | None]:
-    """A parse, and its entry text when it may be cached: not when the file changed while it
-    was being read (or cannot be read any more), nor when it has no key."""
+            ) -> tuple[FileResult, str, bool]:
+    """A parse, its entry text (what a pool worker sends back), and whether the entry may be
+    cached: not when the file changed while it was being read (or cannot be read any more),
+    nor when it has no key."""
     result = ingest_file(cfg, workbooks_dir, job.path)
     try:
         unchanged = job.sha256 is not None and cache.file_digest(job.path)[0] == job.sha256
     except OSError:
         unchanged = False
-    return result, cache.encode_result(job.key, result) if unchanged else None
+    return result, cache.encode_result(job.key, result), unchanged
 
 
 _WORKER: tuple = ()  # (config, workbooks folder), set in each pool worker
@@ -821,12 +822,7 @@ def _parse_batch(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job]
     """Parses of a few files as their entries' JSON texts (decoding them costs the main
     process less than receiving the records as objects), each with whether it may be cached;
     the main process caches them."""
-    out = []
-    for job in jobs:
-        result, text = _parsed(cfg, workbooks_dir, job)
-        out.append((text, True) if text is not None
-                   else (cache.encode_result(job.key, result), False))
-    return out
+    return [_parsed(cfg, workbooks_dir, job)[1:] for job in jobs]
 
 
 def _parse_all(cfg: Config, workbooks_dir: str | Path, jobs: Sequence[_Job],
