@@ -6,6 +6,7 @@ published tables of that year), so the store always has the history the charts a
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from pipeline import (
     __version__,
+    atomic,
     cache,
     consolidate,
     history,
@@ -24,6 +26,7 @@ from pipeline import (
     ingest,
     layout,
     report_text,
+    returns,
     review,
 )
 from pipeline.config import Config
@@ -110,6 +113,35 @@ def findings_paths(outputs_dir: Path, year: int) -> tuple[Path, Path]:
     return base.with_suffix(".xlsx"), base.with_suffix(".json")
 
 
+FINAL_RECORD = "定稿记录.json"
+
+
+def final_record_path(outputs_dir: Path, year: int) -> Path:
+    return year_dir(outputs_dir, year) / FINAL_RECORD
+
+
+def record_final(outputs_dir: Path, year: int, result: CheckResult,
+                 reports: tuple[Path, ...]) -> Path:
+    """Note that a final report of the year was made, and from which workbooks: `xxgk collect`
+    will not replace one of them without being told to (see collect.collect)."""
+    record = {"year": year, "built": datetime.now().isoformat(timespec="seconds"),
+              "reports": [p.name for p in reports],
+              "workbooks": sorted(s.file for s in result.content.submissions
+                                  if s.year == year and s.file)}
+    path = final_record_path(outputs_dir, year)
+    atomic.write_text(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    return path
+
+
+def read_final(outputs_dir: Path, year: int) -> dict | None:
+    """The record of the year's final report, None when none was made (or it is unreadable)."""
+    try:
+        record = json.loads(final_record_path(outputs_dir, year).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
 def available_years(workbooks_dir: Path) -> list[int]:
     if not workbooks_dir.is_dir():
         return []
@@ -134,6 +166,13 @@ class CheckResult:
     @property
     def errors(self) -> int:
         return sum(f.severity == "error" for f in self.findings)
+
+    def completeness(self) -> returns.Completeness:
+        """How far the report year's returns go (a year from published tables is whole)."""
+        tables = self.tables.get(self.year)
+        if tables is not None and tables.source == "published":
+            return returns.published(self.year)
+        return returns.completeness(self.year, self.content.submissions, self.errors)
 
 
 def _hash_inputs(walks: dict[int, list], checked: set[str]) -> list[tuple]:
@@ -183,7 +222,9 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
                 if y == year:
                     result.findings.append(finding("ID001", year=y, folder=str(workbooks_dir)))
                 continue
-            year_findings += review.review_year(tables, previous)
+            partial = (tables.source == "workbooks"
+                       and returns.completeness(y, content.submissions, 0).partial)
+            year_findings += review.review_year(tables, previous, partial=partial)
             p_path = report_text.paragraphs_path(workbooks_dir, y)
             if p_path.is_file():
                 rows, p_findings = report_text.read_paragraphs(p_path, y)
@@ -223,8 +264,9 @@ def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content, before, 
         tables, sums, findings = consolidate.combine(cfg, y, parts, previous, read.as_of)
         read_findings = incremental.file_order(read.files,
                                                (f for o in read.owned for f in o.findings))
-        content.submissions += consolidate.submissions(
-            cfg, y, [h for p in parts for h in p.headers], read_findings)
+        content.submissions += returns.submissions(
+            cfg, y, [h for p in parts for h in p.headers],
+            [*read_findings, *(f for p in parts for f in p.findings)])
         content.fact_sums += [(y, *k, v) for k, v in sums.items()]
         if content.kept is not None:
             content.kept[y] = {o.unit for o in read.owned if not o.fresh}

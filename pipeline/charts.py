@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from pipeline import model, statutory, store
+from pipeline import model, returns, statutory, store
 from pipeline.findings import SEVERITY_LABELS, all_rules
 
 FONT_FAMILY = ("Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, "
@@ -28,21 +28,36 @@ FONT_FAMILY = ("Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang 
 PUBLISHED_MARK = "（据已公开报表）"
 # Below this base a year-over-year percentage misleads; the change is shown as a count instead.
 TINY_BASE = 10
-STATUS_LABELS = {"submitted": "已提交", "missing": "未提交", "errors": "有错误"}
+STATUS_LABELS = returns.STATE_LABELS
 NO_DATA = "暂无数据"
 
 _BLUE = "#1f4e99"
 _YEAR_COLORS = ("#1f4e99", "#5b84c4", "#9db5dc", "#c9d6ec")  # current year first
 _PALETTE = ("#1f4e99", "#e07b39", "#3a9a5b", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017",
             "#17a2b8", "#a0522d", "#5d6d7e")
-_STATUS_COLORS = {"missing": "#c0392b", "errors": "#e6a23c", "submitted": "#3a9a5b"}
+_STATUS_COLORS = {returns.MISSING: "#c0392b", returns.UNTOUCHED: "#d98880",
+                  returns.FILLING: "#f0c27b", returns.CONFIRMED: "#3a9a5b",
+                  returns.ERRORS: "#e6a23c"}
 _SEVERITY_COLORS = {"error": "#c0392b", "warning": "#e6a23c", "note": "#7f8c8d"}
 
 
 # --- Labels ----------------------------------------------------------------------------------
 
 def year_label(year: int, source: str) -> str:
-    return f"{year}年{PUBLISHED_MARK}" if source == "published" else f"{year}年"
+    """"2023年", "2021年（据已公开报表）", or for the same quarters of a partial year
+    (source "q<N>", see partial_sources) "2023年1—2季度"."""
+    if source == "published":
+        return f"{year}年{PUBLISHED_MARK}"
+    if source.startswith("q"):
+        through = int(source[1:])
+        return f"{year}年第1季度" if through == 1 else f"{year}年1—{through}季度"
+    return f"{year}年"
+
+
+def partial_sources(sources: dict[int, str], through: int) -> dict[int, str]:
+    """The years a partial year is compared with like for like: those with quarter workbooks,
+    each taken up to the same quarter (a published year has no quarters)."""
+    return {y: f"q{through}" for y, s in sources.items() if s == "workbooks"}
 
 
 def tick_label(year: int, source: str) -> str:
@@ -122,6 +137,11 @@ def load_applications(con, years, unit=None) -> pd.DataFrame:
                       "ORDER BY year, file, rowid", years, unit)
 
 
+def _up_to(df: pd.DataFrame, through: int | None) -> pd.DataFrame:
+    """Rows of the quarters 1..through (all when None): like with like for a partial year."""
+    return df if through is None else df[df["quarter"] <= through].reset_index(drop=True)
+
+
 def load_submissions(con, years, unit=None) -> pd.DataFrame:
     return _read(con, "SELECT year, unit, quarter, status FROM submissions "
                       "WHERE year IN ({years}) ORDER BY rowid", years, unit)
@@ -151,7 +171,11 @@ def load_units(con: sqlite3.Connection, year: int) -> tuple[str, ...]:
 
 @dataclass(frozen=True, eq=False)
 class DashboardData:
-    """Everything one dashboard page needs; `unit` None is the whole sub-district."""
+    """Everything one dashboard page needs; `unit` None is the whole sub-district.
+
+    For a year whose returns are not all confirmed, `through` is the last quarter with data:
+    every year is then shown for the quarters 1..through only (sources "q<through>"), so a
+    half year is never compared with a whole one; `completeness` says how far the data go."""
 
     year: int
     sources: dict[int, str]
@@ -164,6 +188,9 @@ class DashboardData:
     findings: pd.DataFrame
     organ: str = ""
     unit: str | None = None
+    completeness: returns.Completeness | None = None
+    through: int | None = None
+    draft: bool = False
 
     def for_unit(self, unit: str) -> DashboardData:
         if unit not in self.units:
@@ -174,22 +201,50 @@ class DashboardData:
                        submissions=_only(self.submissions, unit),
                        findings=_only(self.findings, unit))
 
+    def notice(self) -> str:
+        """What every page says above its charts: a draft, or a year not complete yet."""
+        done = self.completeness
+        if done is None:
+            return "草稿" if self.draft else ""
+        if self.draft:
+            return f"草稿：{done.summary()}。"
+        if done.partial:
+            compared = (f"各年度均只比较第1—{self.through}季度的数据（同期对比）"
+                        if self.through and self.through > 1 else
+                        "各年度均只比较第1季度的数据（同期对比）" if self.through else "")
+            return f"本年度数据不完整：{done.summary()}。" + (f"{compared}。" if compared else "")
+        return ""
+
+
+def year_completeness(con: sqlite3.Connection, year: int, source: str) -> returns.Completeness:
+    """How far the year's returns go, as the store has them."""
+    if source == "published":
+        return returns.published(year)
+    return returns.completeness(year, store.read_submissions(con, year),
+                                store.count_errors(con, year))
+
 
 def load_dashboard(con: sqlite3.Connection, year: int, *, years_back: int = 2,
-                   units: Sequence[str] | None = None, organ: str = "") -> DashboardData:
-    """Read everything the dashboards show, for all units, in one pass over the store."""
+                   units: Sequence[str] | None = None, organ: str = "",
+                   draft: bool = False) -> DashboardData:
+    """Read everything the dashboards show, for all units, in one pass over the store. A
+    year not complete yet is compared with the same quarters of the years before."""
     sources = available_years(con, year, years_back)
+    done = year_completeness(con, year, sources[year])
+    through = done.through if done.partial else None
+    if through is not None:
+        sources = partial_sources(sources, through)
     years = list(sources)
     return DashboardData(
         year=year, sources=sources,
         units=tuple(units) if units else load_units(con, year),
         tables=load_tables(con, years),
-        disclosure=load_disclosure(con, years),
-        interpretations=load_interpretations(con, years),
-        applications=load_applications(con, years),
+        disclosure=_up_to(load_disclosure(con, years), through),
+        interpretations=_up_to(load_interpretations(con, years), through),
+        applications=_up_to(load_applications(con, years), through),
         submissions=load_submissions(con, [year]),
         findings=load_findings(con, [year]),
-        organ=organ,
+        organ=organ, completeness=done, through=through, draft=draft,
     )
 
 
@@ -198,7 +253,7 @@ def load_dashboard(con: sqlite3.Connection, year: int, *, years_back: int = 2,
 def proactive_totals(data: DashboardData) -> pd.Series:
     """Items published per year: the consolidated figure for the sub-district (every year,
     published ones included), the unit's distinct-item facts for a unit page."""
-    if data.unit is None:
+    if data.unit is None and data.through is None:
         return pd.Series({y: t.figures["items_published"] for y, t in data.tables.items()
                           if t.figures.get("items_published") is not None}, dtype=float)
     items = data.disclosure[data.disclosure["channel"] == ""]
@@ -209,7 +264,7 @@ def interpretations_by_form(data: DashboardData) -> pd.DataFrame:
     """year, series, value: forms from the facts; a published year's figure as one 合计 bar."""
     rows = data.interpretations.groupby(["year", "form"], sort=False)["value"].sum()
     frame = rows.reset_index().rename(columns={"form": "series"})
-    if data.unit is None:
+    if data.unit is None and data.through is None:
         published = [(y, "合计", t.figures["interpretations"]) for y, t in data.tables.items()
                      if t.source == "published" and t.figures.get("interpretations") is not None]
         frame = pd.concat([pd.DataFrame(published, columns=["year", "series", "value"]), frame],
@@ -440,13 +495,14 @@ def interpretations_chart(by_form: pd.DataFrame, sources: dict[int, str]) -> go.
     return fig
 
 
+REGISTER_MARK = {"unit": "（据本单位登记台账）", "all": "（据各单位登记台账）"}
+
+
 def applicants_chart(counts: pd.DataFrame, sources: dict[int, str], *,
-                     register: bool = False) -> go.Figure:
+                     register: str = "") -> go.Figure:
     """Applications received (一) and carried in (二) per year, stacked by applicant class."""
     rows = ("new", "carried_in")
-    title = "政府信息公开申请（按申请人类型）"
-    if register:
-        title += "（据本单位登记台账）"
+    title = "政府信息公开申请（按申请人类型）" + REGISTER_MARK.get(register, "")
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=[statutory.TABLE_B_ROW[r].label for r in rows])
     _style(fig, title)
@@ -466,11 +522,9 @@ def applicants_chart(counts: pd.DataFrame, sources: dict[int, str], *,
 
 
 def outcomes_chart(counts: pd.DataFrame, sources: dict[int, str], *,
-                   register: bool = False) -> go.Figure:
+                   register: str = "") -> go.Figure:
     """Results of the year in the official groups （一）–（六）, one bar per year."""
-    title = "办理结果（按法定分类）"
-    if register:
-        title += "（据本单位登记台账）"
+    title = "办理结果（按法定分类）" + REGISTER_MARK.get(register, "")
     fig = _style(go.Figure(), title, x_title="办理结果", y_title="件数")
     if counts.empty or not counts["value"].any():
         return _no_data(fig, "各年度均无办结的政府信息公开申请")
@@ -616,17 +670,21 @@ def dashboard_figures(data: DashboardData) -> dict[str, go.Figure]:
     if sub_district:
         figs["by_unit"] = proactive_by_unit_chart(data.disclosure, data.units)
     figs["interpretations"] = interpretations_chart(interpretations_by_form(data), data.sources)
-    if sub_district:
+    if sub_district and data.through is None:
         figs["applicants"] = applicants_chart(applicants_from_tables(data.tables), data.sources)
         figs["outcomes"] = outcomes_chart(outcomes_from_tables(data.tables), data.sources)
-    else:
+    else:  # a unit, or the same quarters of every year: from the registers
+        mark = "unit" if data.unit else "all"
         figs["applicants"] = applicants_chart(applicants_from_register(data.applications),
-                                              data.sources, register=True)
+                                              data.sources, register=mark)
         figs["outcomes"] = outcomes_chart(outcomes_from_register(data.applications),
-                                          data.sources, register=True)
+                                          data.sources, register=mark)
     figs["answer_time"] = answer_time_chart(data.applications, data.sources)
-    if sub_district:
+    if sub_district and data.through is None:
         figs["review"] = review_chart(data.tables, data.sources)
+    elif sub_district:  # cases have no quarters to compare: this year's so far only
+        figs["review"] = review_chart({data.year: data.tables[data.year]},
+                                      {data.year: data.sources[data.year]})
     page_units = data.units if sub_district else (data.unit,)
     figs["submissions"] = submissions_chart(data.submissions, page_units, data.year)
     figs["findings"] = findings_chart(data.findings, data.year)

@@ -80,30 +80,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("init", "生成空白报表：每个单位每个季度一本（已有的文件不会被覆盖）")
     p.add_argument("--quarter", type=_quarter, metavar="季度",
-                   help="只生成该季度（1—4），并预填上季度末仍未办结的申请")
+                   help="只生成该季度（1—4）。新生成的报表和尚未填写的空白报表都会预填上季度末仍未办结的申请")
     p.add_argument("--history", action="store_true",
                    help="改为生成该年度“已公开报表”空白表（用于补录往年公开的三张表）")
 
     p = add("collect", "收集交回的报表：按表内单位、年度、季度归档到报表目录（收件箱不改动）")
     p.add_argument("inbox", metavar="收件箱", help="存放交回报表的文件夹")
+    p.add_argument("--replace-final", action="store_true",
+                   help="允许替换已生成正式年报的年度中已归档的报表（原文件保留在“历史版本”中）")
 
     p = add("check", "审核报表：检查填报错误和勾稽关系，生成审核结果和数据库")
     p.add_argument("--json", action="store_true", help="以 JSON 格式输出审核结果")
 
     add("tables", "生成年度汇总报表（汇总后的三张表，附数据来源），供核对和存档")
 
-    p = add("build", "完整运行：审核 → 汇总报表 → 图表 → 年度报告")
+    p = add("build", "完整运行：审核 → 汇总报表 → 图表 → 年度报告（全部报表已确认且无错误时才生成正式报告）")
     p.add_argument("--draft", action="store_true",
-                   help="即使仍有错误也生成报告，每页标注“草稿”")
+                   help="报表未全部确认或仍有错误时也生成报告和图表，每页标注“草稿”及数据截至哪个季度")
 
     p = add("dashboards", "生成年度对比图表网页（可离线打开）")
     p.add_argument("--unit", metavar="单位", help="只生成该单位的图表页")
 
-    p = add("report", "生成年度报告（Word 与网页）")
+    p = add("report", "生成年度报告（Word 与网页；全部报表已确认且无错误时才生成正式报告）")
     p.add_argument("--draft", action="store_true",
-                   help="即使仍有错误也生成报告，每页标注“草稿”")
+                   help="报表未全部确认或仍有错误时也生成报告，每页标注“草稿”及数据截至哪个季度")
 
-    add("status", "查看报送情况：哪个单位交了哪个季度")
+    add("status", "查看报送情况：每个单位每个季度的报表是未收到、未填、填写中、已确认还是有错误")
     add("rules", "列出全部审核规则编号及说明", year=False)
     add("sample", "生成示例报表（示例机关：团结大街街道），已有的文件不会被覆盖", year=False)
     return parser

@@ -23,23 +23,29 @@ from pipeline.records import Header
 # Earlier versions of a quarter's workbook: workbooks/<Y>/第<Q>季度/历史版本/.
 
 
-define("CO001", "warning", "不是电子表格文件",
-       "此文件不是电子表格（扩展名为“{suffix}”），未归档。交回的报表应为 .xlsx 文件（.xls、.ods 也可以）；"
-       "如果是其他材料，请把它移出收件箱。")
+define("CO001", "error", "不是电子表格文件",
+       "此文件不是电子表格（扩展名为“{suffix}”），未归档，按未交处理。交回的报表应为 xxgk 生成的"
+       " .xlsx 文件（用 Excel、WPS 另存的 .xls、.ods 也可以），不能是网页、CSV、文本或图片；"
+       "请让填报人在原报表中填写后交回。如果是其他材料，请把它移出收件箱。")
 define("CO002", "error", "扩展名与内容不符",
        "此文件扩展名为“{suffix}”，但内容不是 Excel/WPS 表格（可能是改了扩展名的其他文件，或是以网页、"
        "文本格式导出的表格），未归档。请用 Excel 或 WPS 打开后“另存为” .xlsx 文件，再放入收件箱。")
 define("CO003", "error", "无法读取基本信息",
        "无法读取表内的基本信息（填报单位、年度、季度），未归档。{detail}")
 define("CO004", "error", "报表年度不符",
-       "表内年度为 {found} 年，不是本次收集的 {wanted} 年，未归档。请确认是否交错了年度；"
-       "{found} 年的报表请用 xxgk collect --year {found} 收集。")
+       "表内年度为 {found} 年，不是本次收集的 {wanted} 年，未归档，按未交处理。这通常是复制了往年的报表"
+       "后填写的：请让填报人在 {wanted} 年第{file_quarter}季度的报表中重新填写后交回（协调人可运行 "
+       "xxgk init --year {wanted} --quarter {file_quarter} 生成），不要复制往年的报表。")
 define("CO005", "error", "填报单位不在名单中",
        "表内填报单位“{name}”不在 xxgk.toml 的单位名单中（{units}），未归档。请让填报人使用为本单位生成的报表，"
        "或先在 xxgk.toml 的 [units] 中添加该单位。")
 define("CO006", "error", "报表版本不受支持",
        "此报表是版本“{version}”的模板，本系统只能读取版本 {supported}，未归档。请运行 xxgk init --year {file_year} "
        "--quarter {file_quarter} 生成新版报表，请填报人把数字抄到新表后重新交回。")
+define("CO008", "error", "不替换已定稿年度的报表",
+       "{final_year}年的正式年报已于 {built} 生成，{target} 是当时已归档的报表，本次未替换。"
+       "已定稿年度的数据不应被新交的文件改动；如果确实要更正，请核实后加 --replace-final 重新运行"
+       "（原文件会保留在“历史版本”中），然后重新生成{final_year}年年度报告并核对。")
 define("CO007", "error", "收件箱中同一单位同一季度有不同文件",
        "收件箱中有 {count} 个内容不同的文件都是{name}{file_year}年第{file_quarter}季度的报表：{files}。"
        "这些文件都未归档。请只在收件箱中保留要归档的那一个（其余移出收件箱），再重新运行。")
@@ -53,6 +59,7 @@ class Filed:
     header: Header
     target: Path          # its canonical place
     earlier: tuple[Path, ...] = ()  # where the files it replaced were moved
+    final: bool = False   # it replaced a workbook of a year whose final report was made
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,10 @@ class CollectReport:
         """What collect did, one Chinese line per file, then a count."""
         out = [f"已归档：{f.source} → {self._rel(f.target)}" for f in self.placed]
         out += [f"已替换：{f.source} → {self._rel(f.target)}（原文件保留为 "
-                f"{'、'.join(self._rel(p) for p in f.earlier)}）" for f in self.replaced]
+                f"{'、'.join(self._rel(p) for p in f.earlier)}）"
+                + (f"。注意：{f.header.year}年的正式年报是用原文件生成的，请重新生成年度报告并核对"
+                   if f.final else "")
+                for f in self.replaced]
         out += [f"已是最新，无需归档：{f.source}（与 {self._rel(f.target)} 相同）"
                 for f in self.unchanged]
         out += [f"未归档：{format_finding(r.finding)}" for r in self.rejected]
@@ -133,7 +143,7 @@ def _identify(cfg: Config, inbox: Path, path: Path, year: int) -> Header | Findi
     where = {"unit": header.unit, "file": rel, "year": year, "sheet": layout.SHEET_HEADER}
     if header.year != year:
         return finding("CO004", cell=layout.HEADER_CELLS["year"], found=header.year,
-                       wanted=year, **where)
+                       wanted=year, file_quarter=header.quarter, **where)
     if header.unit not in cfg.units:
         return finding("CO005", cell=layout.HEADER_CELLS["unit"], name=header.unit,
                        units="、".join(cfg.units), **where)
@@ -188,13 +198,20 @@ def _earlier_version_path(path: Path, when: datetime) -> Path:
 
 
 def _file(src: Path, header: Header, workbooks_dir: Path, when: datetime,
-          report: CollectReport) -> None:
-    """Copy one identified file to its place (copy2, atomically), moving aside what differs."""
+          report: CollectReport, final: dict | None, replace_final: bool) -> None:
+    """Copy one identified file to its place (copy2, atomically), moving aside what differs;
+    in a year whose final report was made, only when told to (`replace_final`)."""
     target = _canonical_target(workbooks_dir, header, src.suffix)
     same = target.is_file() and _digest(target) == _digest(src)
     displaced = [p for p in _in_place(target) if not (same and p == target)]
     if same and not displaced:
         report.unchanged.append(Filed(header.file, header, target))
+        return
+    if displaced and final is not None and not replace_final:
+        report.rejected.append(Rejected(header.file, finding(
+            "CO008", unit=header.unit, file=header.file, year=header.year,
+            final_year=header.year, built=str(final.get("built", "")).replace("T", " "),
+            target="、".join(f"“{ingest.relative_name(workbooks_dir, p)}”" for p in displaced))))
         return
     earlier = []
     with atomic_path(target) as tmp:
@@ -204,15 +221,18 @@ def _file(src: Path, header: Header, workbooks_dir: Path, when: datetime,
             backup.parent.mkdir(parents=True, exist_ok=True)
             old.rename(backup)
             earlier.append(backup)
-    filed = Filed(header.file, header, target, tuple(earlier))
+    filed = Filed(header.file, header, target, tuple(earlier), final=final is not None)
     (report.replaced if earlier else report.placed).append(filed)
 
 
 def collect(cfg: Config, inbox: Path, workbooks_dir: Path, year: int, *,
+            final: dict | None = None, replace_final: bool = False,
             now: datetime | None = None) -> CollectReport:
     """File every workbook of `year` found in the inbox under workbooks/; never touch the inbox.
 
-    `now` dates the earlier versions moved aside (the current time by default)."""
+    `final`: the record of the year's final report (build.read_final), if one was made: then a
+    workbook already filed is replaced only with `replace_final`. `now` dates the earlier
+    versions moved aside (the current time by default)."""
     inbox, workbooks_dir = Path(inbox), Path(workbooks_dir)
     when = now or datetime.now()
     report = CollectReport(workbooks_dir)
@@ -228,5 +248,5 @@ def collect(cfg: Config, inbox: Path, workbooks_dir: Path, year: int, *,
         if path in conflicts:
             report.rejected.append(Rejected(header.file, conflicts[path]))
         else:
-            _file(path, header, workbooks_dir, when, report)
+            _file(path, header, workbooks_dir, when, report, final, replace_final)
     return report

@@ -6,7 +6,7 @@ import functools
 import sys
 from pathlib import Path
 
-from pipeline import build
+from pipeline import build, layout, returns
 from pipeline.cli import EXIT_FINDINGS, EXIT_OK, paths, print_json
 from pipeline.config import load_config
 from pipeline.findings import format_finding
@@ -80,16 +80,40 @@ def cmd_check(args) -> int:
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
+def _refuse_final(result: build.CheckResult, done) -> None:
+    """Why no final report is made, in Chinese: the returns not confirmed, the errors."""
+    _say(f"未生成正式报告：{done.summary()}。")
+    waiting = [s for s in result.content.submissions
+               if s.year == result.year and s.status != returns.CONFIRMED]
+    if waiting:
+        _say(f"{result.year}年应交 {done.expected} 本报表，已确认且无错误 "
+             f"{done.counts.get(returns.CONFIRMED, 0)} 本。尚未确认的报表：")
+        by_unit: dict[str, list] = {}
+        for s in waiting:
+            by_unit.setdefault(s.unit, []).append(s)
+        for unit, subs in by_unit.items():
+            _say(f"  {unit}：" + "；".join(f"第{s.quarter}季度 {_state_text(s)}" for s in subs))
+    if result.errors:
+        _say(f"审核仍有 {result.errors} 条错误，详见审核结果表。")
+    _say("正式报告只能用全部已确认、审核无错误的数据生成：请各单位填好报表后在“基本信息”工作表的"
+         "“填报确认”中确认，改正错误后重新运行；或加 --draft 生成标注“草稿”的报告。")
+
+
 def _report(cfg, config_path, outputs, result, year, draft) -> int:
     from pipeline.report import run_report
 
-    if result.errors and not draft:
-        _say(f"仍有 {result.errors} 条错误，未生成正式报告。请改正后重新运行，"
-             "或加 --draft 生成标注“草稿”的报告。")
+    done = result.completeness()
+    if not done.final_ok and not draft:
+        _refuse_final(result, done)
         return EXIT_FINDINGS
+    final = done.final_ok and not draft
     docx, html = run_report(build.store_path(outputs), config_path, year, outputs,
-                            draft=bool(result.errors) or draft)
-    _say(f"年度报告：{docx}")
+                            draft=not final)
+    if final:
+        build.record_final(outputs, year, result, (docx, html))
+        _say(f"年度报告（正式）：{docx}")
+    else:
+        _say(f"年度报告（草稿：{done.summary()}）：{docx}")
     _say(f"网页版：{html}")
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
@@ -101,11 +125,11 @@ def _tables(cfg, outputs, year) -> None:
     _say(f"汇总报表：{path}")
 
 
-def _dashboards(config_path, outputs, year, units=None) -> None:
+def _dashboards(config_path, outputs, year, units=None, draft: bool = False) -> None:
     from pipeline.dashboards import run_dashboards
 
     pages = run_dashboards(build.store_path(outputs), year, outputs, units=units,
-                           config_path=config_path)
+                           config_path=config_path, draft=draft)
     _say(f"图表：{pages[0]}（共 {len(pages)} 页）")
 
 
@@ -126,7 +150,7 @@ def cmd_build(args) -> int:
         return EXIT_FINDINGS
     cfg, config_path, _, outputs, result = run
     _tables(cfg, outputs, args.year)
-    _dashboards(config_path, outputs, args.year)
+    _dashboards(config_path, outputs, args.year, draft=args.draft)
     return _report(cfg, config_path, outputs, result, args.year, args.draft)
 
 
@@ -181,51 +205,100 @@ def cmd_init(args) -> int:
         return EXIT_OK
     from pipeline.template import init_year
 
-    written, skipped = init_year(cfg, workbooks, args.year, args.quarter)
-    for p in written:
+    done = init_year(cfg, workbooks, args.year, args.quarter)
+    for p in done.written:
         _say(f"已生成：{p}")
-    for p in skipped:
+    for p, n in done.refreshed:
+        _say(f"已更新：{p}（尚未填写的空白报表，已预填上季度末仍未办结的申请 {n} 件）")
+    for p in done.skipped:
         _say(f"已存在，未覆盖：{p}")
-    _say(f"共生成 {len(written)} 本，跳过 {len(skipped)} 本。")
+    _say(f"共生成 {len(done.written)} 本，更新 {len(done.refreshed)} 本，跳过 {len(done.skipped)} 本。")
+    if done.waiting:
+        who = "、".join(f"{u}" for u, _ in done.waiting)
+        q = done.waiting[0][1]
+        _say(f"提示：{who}的第{q - 1}季度报表尚未交回或尚未填写，第{q}季度台账暂时无法预填上季度未办结的"
+             f"申请。收回上季度报表后请再运行 xxgk init --year {args.year} --quarter {q}：尚未填写的空白报表"
+             "会自动补上这些申请，已填写的报表不会被改动。")
     return EXIT_OK
 
 
+@_exclusive
 def cmd_collect(args) -> int:
     from pipeline.collect import collect
 
-    cfg, _, workbooks, _ = _setup(args)
+    cfg, _, workbooks, outputs = _setup(args)
     inbox = Path(args.inbox)
     if not inbox.is_dir():
         raise CannotRun(f"找不到收件箱文件夹 {inbox}。")
-    report = collect(cfg, inbox, workbooks, args.year)
+    report = collect(cfg, inbox, workbooks, args.year,
+                     final=build.read_final(outputs, args.year),
+                     replace_final=args.replace_final)
     for line in report.lines():
         _say(line)
-    _print_status(cfg, workbooks, args.year)
-    return EXIT_FINDINGS if report.errors else EXIT_OK
+    status = _print_status(args)
+    return EXIT_FINDINGS if report.errors else status
 
 
-def _print_status(cfg, workbooks: Path, year: int) -> int:
-    from pipeline.consolidate import submissions
-    from pipeline.ingest import ingest_year
-
-    ing = ingest_year(cfg, workbooks, year)
-    subs = submissions(cfg, year, ing.headers, ing.findings)
-    marks = {"submitted": "已交", "missing": "未交", "errors": "有错"}
-    by = {(s.unit, s.quarter): s.status for s in subs}
-    width = max(len(u) for u in cfg.units) + 2
-    _say(f"{year}年报送情况：")
-    _say("单位".ljust(width) + "  ".join(f"第{q}季度" for q in range(1, 5)))
-    for unit in cfg.units:
-        cells = [marks[by.get((unit, q), "missing")].ljust(5) for q in range(1, 5)]
-        _say(unit.ljust(width) + "  ".join(cells))
-    missing = [(u, q) for (u, q), s in by.items() if s == "missing"]
-    _say(f"未交 {len(missing)} 本，有错 {sum(s == 'errors' for s in by.values())} 本。")
-    return EXIT_OK
+def _state_text(s) -> str:
+    """A return's state as the status lists it; a rejected file is named."""
+    text = returns.STATE_LABELS[s.status]
+    if s.rejected:
+        text += f"（交来的文件“{s.rejected}”未被接受，原因见审核结果）"
+    elif s.status == returns.UNTOUCHED:
+        text += "（空白报表，尚未填写）"
+    return text
 
 
+def _print_status(args) -> int:
+    """Check the year (the states come from reading every workbook), then print each unit's
+    returns: state per quarter, counts, rejected files and who confirmed what."""
+    *_, result = _check(args, "status")
+    year = args.year
+    subs = [s for s in result.content.submissions if s.year == year]
+    if not subs:
+        _say(f"{year}年没有报表，也没有已公开报表。")
+        return EXIT_FINDINGS
+    done = result.completeness()
+    by = {(s.unit, s.quarter): s for s in subs}
+    units = list(dict.fromkeys(s.unit for s in subs))
+    width = max(_display_width(u) for u in units) + 2
+    _say(f"{year}年报送情况（{done.summary()}）：")
+    _say(_pad("单位", width) + "".join(_pad(f"第{q}季度", 10) for q in returns.QUARTERS))
+    for unit in units:
+        _say(_pad(unit, width) + "".join(
+            _pad(returns.STATE_LABELS[by[(unit, q)].status], 10) for q in returns.QUARTERS))
+    counts = "，".join(f"{label} {done.counts.get(state, 0)} 本"
+                      for state, label in returns.STATE_LABELS.items())
+    _say(f"共 {done.expected} 本：{counts}。")
+    rejected = [s for s in subs if s.rejected]
+    if rejected:
+        _say("被拒收的文件（按未收到计）：")
+        for s in rejected:
+            _say(f"  {s.unit} 第{s.quarter}季度：{s.rejected}")
+    confirmed = [s for s in subs if s.officer or s.confirmed_on]
+    if confirmed:
+        _say("填报确认：")
+        declarations = dict(layout.DECLARATIONS)
+        for s in confirmed:
+            who = "，".join(x for x in (s.officer, s.officer_phone) if x) or "未填写填报人"
+            when = s.confirmed_on.isoformat() if s.confirmed_on else "未填写日期"
+            choice = declarations.get(s.declaration, "未选择")
+            _say(f"  {s.unit} 第{s.quarter}季度：{who}，{when}，“{choice}”")
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-aligned in a column of a terminal, where a Chinese character takes two places."""
+    return text + " " * max(1, width - _display_width(text))
+
+
+@_exclusive
 def cmd_status(args) -> int:
-    cfg, _, workbooks, _ = _setup(args)
-    return _print_status(cfg, workbooks, args.year)
+    return _print_status(args)
 
 
 def cmd_rules(args) -> int:

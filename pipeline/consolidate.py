@@ -16,14 +16,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from pipeline import layout, statutory
+from pipeline import statutory
 from pipeline.config import Config
 from pipeline.deadlines import assess_register, at_row
 from pipeline.findings import Finding, define, finding
 from pipeline.history import TABLE_HEADINGS
 from pipeline.model import YearTables, empty_tables
 from pipeline.records import SUPERVISION_KEYS, Application, Case, Fact, Header, Source
-from pipeline.store import Lineage, Submission
+from pipeline.store import Lineage
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -108,15 +108,24 @@ def _latest_quarters(headers: list[Header]) -> dict[str, int]:
     return latest
 
 
-def _table_a(tally: _Tally, facts: list[Fact], latest: dict[str, int]) -> None:
+def _table_a(tally: _Tally, facts: list[Fact]) -> None:
+    """Flows add up; a stock is the unit's latest stated one (a quarter declared empty leaves
+    it blank: unchanged), or its latest quarter's when it never stated one."""
     cells = frozenset(statutory.TABLE_A_CELLS)
+    stocks: dict[tuple[str, tuple[str, str]], Fact] = {}
     for f in facts:
         key = (f.key, f.dim)
         if f.topic != "article20" or key not in cells:
             continue
-        if key in statutory.STOCK_CELLS and f.quarter != latest.get(f.unit):
+        if key in statutory.STOCK_CELLS:
+            best = stocks.get((f.unit, key))
+            if best is None or (f.value is not None, f.quarter) > (best.value is not None,
+                                                                   best.quarter):
+                stocks[(f.unit, key)] = f
             continue
         tally.add("A", key, f.value, f.unit, f.quarter, (f.file, f.sheet, f.cell))
+    for f in stocks.values():
+        tally.add("A", (f.key, f.dim), f.value, f.unit, f.quarter, (f.file, f.sheet, f.cell))
 
 
 def _missing_q4(cfg: Config, year: int, headers: list[Header],
@@ -299,7 +308,7 @@ def consolidate_unit(year: int, unit: str, headers: list[Header], facts: list[Fa
     """One unit's part of the year, from its accepted records of that year."""
     tally = _Tally(year)
     findings: list[Finding] = []
-    _table_a(tally, facts, _latest_quarters(headers))
+    _table_a(tally, facts)
 
     apps, found = collapse(applications, "app_id", ("received", "applicant_class"), "申请")
     findings += found
@@ -432,28 +441,3 @@ def year_as_of(year: int) -> date:
     return min(date(year, 12, 31), date.today())
 
 
-def submissions(cfg: Config, year: int, headers: list[Header],
-                findings: list[Finding]) -> list[Submission]:
-    """Each unit × quarter: submitted, missing, or errors (its file has an error finding).
-
-    A file rejected before its header was accepted (wrong name, duplicate, old template) still
-    counts as handed in with errors, placed by its canonical file name."""
-    with_errors = {f.file for f in findings if f.severity == "error" and f.file}
-    by_slot = {(h.unit, h.quarter): h for h in headers if h.year == year}
-    rejected = {}
-    for file in sorted(with_errors):
-        named = layout.parse_quarter_path(file)
-        if named and named[0] == year:
-            rejected.setdefault((named[2], named[1]), file)
-    out = []
-    for unit in cfg.units:
-        for q in QUARTERS:
-            h = by_slot.get((unit, q))
-            if h is None and (unit, q) in rejected:
-                out.append(Submission(year, unit, q, rejected[(unit, q)], "errors"))
-            elif h is None:
-                out.append(Submission(year, unit, q, None, "missing"))
-            else:
-                status = "errors" if h.file in with_errors else "submitted"
-                out.append(Submission(year, unit, q, h.file, status))
-    return out

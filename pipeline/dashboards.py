@@ -50,6 +50,8 @@ main {{ max-width: 980px; margin: 0 auto; padding: 12px 16px 24px; }}
           box-shadow: 0 1px 3px rgba(0, 0, 0, .12);
           break-inside: avoid; page-break-inside: avoid; }}
 .note {{ font-size: 13px; color: #555; line-height: 1.6; }}
+.notice {{ background: #fff4e5; border-left: 6px solid #c0392b; color: #7a1f12;
+           padding: 10px 14px; margin: 14px 0 0; font-size: 15px; line-height: 1.6; }}
 @page {{ size: A4; margin: 10mm; }}
 @media print {{
   body {{ background: #fff; }}
@@ -88,9 +90,13 @@ def figure_json(fig: go.Figure) -> str:
 
 
 def render_page(figures: Iterable[go.Figure], title: str, subtitle: str, *,
-                nav: Sequence[tuple[str, str, bool]] = (), generated: date | None = None) -> str:
-    """The page as one HTML string: plotly.js inlined once, figures drawn by Plotly.newPlot."""
+                nav: Sequence[tuple[str, str, bool]] = (), generated: date | None = None,
+                notice: str = "") -> str:
+    """The page as one HTML string: plotly.js inlined once, figures drawn by Plotly.newPlot.
+    `notice`: shown above the charts (a draft, a year whose data are not complete)."""
     generated = generated or date.today()
+    notice_html = (f'<p class="notice" role="alert">{html.escape(notice)}</p>\n'
+                   if notice else "")
     links = " ".join(
         f'<a href="{html.escape(quote(href))}"{" aria-current=page" if current else ""}>'
         f"{html.escape(label)}</a>" for label, href, current in nav)
@@ -115,7 +121,7 @@ def render_page(figures: Iterable[go.Figure], title: str, subtitle: str, *,
 <nav>{links}</nav>
 </header>
 <main>
-{charts_html}
+{notice_html}{charts_html}
 <p class="note">{html.escape(NOTE)}</p>
 </main>
 </body>
@@ -124,10 +130,12 @@ def render_page(figures: Iterable[go.Figure], title: str, subtitle: str, *,
 
 
 def write_page(figures: Iterable[go.Figure], path: str | Path, title: str, subtitle: str, *,
-               nav: Sequence[tuple[str, str, bool]] = (), generated: date | None = None) -> Path:
+               nav: Sequence[tuple[str, str, bool]] = (), generated: date | None = None,
+               notice: str = "") -> Path:
     """Write one self-contained page (UTF-8, atomic). nav: (label, relative href, current)."""
     path = Path(path)
-    atomic.write_text(path, render_page(figures, title, subtitle, nav=nav, generated=generated))
+    atomic.write_text(path, render_page(figures, title, subtitle, nav=nav, generated=generated,
+                                        notice=notice))
     return path
 
 
@@ -137,6 +145,8 @@ def page_titles(data: charts.DashboardData) -> tuple[str, str]:
     # The unit in brackets: "团结大街街道街道本级…" would read as a stutter.
     who = f"（{data.unit}）" if data.unit else ""
     title = f"{data.organ}{data.year}年政府信息公开工作看板{who}"
+    if data.draft:
+        title = f"【草稿】{title}"
     subtitle = f"填报单位：{data.unit} · {span}" if data.unit else f"{INDEX_LABEL} · {span}"
     return title, subtitle
 
@@ -150,7 +160,7 @@ def write_dashboard(data: charts.DashboardData, output_dir: str | Path, *,
     return write_page(charts.dashboard_figures(data).values(),
                       Path(output_dir) / page_name(data.unit), title, subtitle,
                       nav=nav_links(data.units, data.unit) if nav is None else nav,
-                      generated=generated)
+                      generated=generated, notice=data.notice())
 
 
 def write_pages(data: charts.DashboardData, output_dir: str | Path, *, unit: str = "",
@@ -171,22 +181,22 @@ def write_pages(data: charts.DashboardData, output_dir: str | Path, *, unit: str
 
 
 def load_data(store_path: str | Path, year: int, *, years_back: int = 2,
-              config_path: str | Path | None = "") -> charts.DashboardData:
+              config_path: str | Path | None = "", draft: bool = False) -> charts.DashboardData:
     """Read the store once; units and the organ's short name come from the configuration
-    when one is given, else the units from the store."""
+    when one is given, else the units from the store. `draft` marks every page 草稿."""
     cfg = load_config(config_path) if config_path else None
     con = connect(store_path)
     try:
         return charts.load_dashboard(con, year, years_back=years_back,
                                      units=cfg.units if cfg else None,
-                                     organ=cfg.organ.short_name if cfg else "")
+                                     organ=cfg.organ.short_name if cfg else "", draft=draft)
     finally:
         con.close()
 
 
 def run_dashboards(store_path: str | Path, year: int, outputs_dir: str | Path, *,
                    units: Sequence[str] | None = None, years_back: int = 2,
-                   config_path: str | Path | None = None) -> list[Path]:
+                   config_path: str | Path | None = None, draft: bool = False) -> list[Path]:
     """Run notebooks/dashboard.ipynb once (kernel python3): index.html and the pages of
     `units` (every unit when None) under outputs/<year>/dashboards/, the executed notebook
     as outputs/<year>/notebooks/dashboard.ipynb. Returns the pages, index first."""
@@ -199,7 +209,7 @@ def run_dashboards(store_path: str | Path, year: int, outputs_dir: str | Path, *
         raise ValueError(f"{year}年没有填报单位“{'、'.join(unknown)}”。可选单位：{'、'.join(known)}。")
     page_units = list(units or known)
     run_notebook(notebook_path(NOTEBOOK), year_dir / "notebooks" / NOTEBOOK, {
-        "year": year, "years_back": years_back, "unit": "", "all_units": True,
+        "year": year, "years_back": years_back, "unit": "", "all_units": True, "draft": draft,
         "units": page_units, "store_path": str(Path(store_path).resolve()),
         "output_dir": str(dash_dir),
         "config_path": str(Path(config_path).resolve()) if config_path else "",

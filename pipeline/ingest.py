@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from openpyxl.utils.cell import get_column_letter
 from python_calamine import CalamineWorkbook, PasswordError, WorksheetNotFound
 from tqdm import tqdm
 
-from pipeline import cache, layout, normalize, safety
+from pipeline import cache, layout, normalize, safety, statutory
 from pipeline.config import Config
 from pipeline.findings import Finding, define, finding, rule_title
 from pipeline.layout import Grid, Register, coordinates
@@ -51,6 +51,9 @@ define("IN107", "error", "合并单元格",
        "请取消合并，每个单元格分别填写。")
 define("IN101", "note", "未填写",
        "{label}未填写（单元格为{what}）。本季度没有的请填0，有则填写实际数字。")
+define("IN108", "error", "已确认的报表有空白单元格",
+       "{label}未填写（单元格为{what}），但本报表已确认“{done}”。已确认的报表不能留空："
+       "本季度没有的请填0，有则填写实际数字；如果还没填完，请把“填报确认”改为“{filling}”。")
 define("IN102", "error", "数字填写有误", "{label}填写有误：{detail}")
 define("IN103", "error", "日期填写有误", "{label}填写有误：{detail}")
 define("IN104", "error", "选项填写有误", "{label}填写有误：{detail}")
@@ -76,6 +79,17 @@ define("IN302", "warning", "各渠道条数之和少于去重条数",
        "“{category}”各渠道条数之和为 {total}，少于去重后的 {distinct} 条。每条信息至少要通过一个渠道公开，"
        "请核对是否漏填了渠道。")
 
+define("ST001", "error", "填报确认不完整",
+       "已选择“{choice}”，但未填写“{field}”。确认报表时要填写填报人、联系电话和填报日期；"
+       "如果还没填完，请把“填报确认”改为“{filling}”。")
+define("ST002", "error", "联系电话填写有误",
+       "“联系电话”填写有误：应为本单位的办公电话（7至20位数字，可带区号和“-”），如 0472-1234567。")
+define("ST003", "error", "填报日期不合理",
+       "“填报日期”为 {value}，不在本季度开始（{start}）至次年同期（{end}）之间。请填写确认报表的实际日期。")
+define("ST004", "error", "声明无新增事项但填有数据",
+       "“填报确认”选择了“{nothing}”，但{what}。有事项的，请把“填报确认”改为“{done}”；"
+       "确实没有的，请删去这些内容。")
+
 define("ID101", "error", "文件位置或名称不符合约定",
        "文件位置或名称不符合约定，未读取。{expected}")
 define("ID102", "error", "填报单位不在名单中",
@@ -90,6 +104,11 @@ define("ID104", "error", "报表版本不受支持",
 define("ID105", "error", "同一单位同一季度有多个文件",
        "{name}{file_year}年第{file_quarter}季度有 {count} 个报表文件：{files}。这些文件都未读取。每个单位每季度只能"
        "保留一个文件，请删除或移走多余的文件。")
+define("ID107", "error", "报表年度与所在文件夹不符",
+       "表内年度为 {inside} 年，但文件放在 {folder} 年的文件夹中，未读取，按未交处理。这通常是复制了往年的"
+       "报表后填写的：请把此文件移出 workbooks 文件夹，让填报人在 {folder} 年第{file_quarter}季度的报表中重新填写"
+       "（协调人可运行 xxgk init --year {folder} --quarter {file_quarter} 生成）。不要把它改存到 {inside} 年的"
+       "文件夹：那里是 {inside} 年已归档的报表。")
 define("ID106", "error", "基本信息无法识别",
        "基本信息中的“{label}”为“{value}”，无法识别，未读取此文件。基本信息表不要修改；"
        "如已改动，请把此文件移到 workbooks 文件夹以外，用 xxgk init 重新生成报表，再把数字抄过去。")
@@ -254,6 +273,7 @@ class _Context:
     unit: str | None = None
     year: int | None = None
     quarter: int | None = None
+    declaration: str | None = None  # the officer's 填报确认 (layout.DECLARATIONS key)
     findings: list[Finding] = field(default_factory=list)
 
     def add(self, rule: str, sheet: str | None = None, cell: str | None = None, **fields):
@@ -324,6 +344,8 @@ def _read_workbook(workbook: CalamineWorkbook, named, ctx: _Context, result: Fil
     result.accepted = True
     ctx.unit, ctx.year, ctx.quarter = (result.header.unit, result.header.year,
                                        result.header.quarter)
+    confirmation = _read_confirmation(sheets.get(layout.SHEET_HEADER), ctx)
+    ctx.declaration = confirmation["declaration"]
     for name, cell in safety.hidden_sheets_with_data(workbook, layout.SHEETS, scan.oversized):
         ctx.add("IN011", sheet=name, cell=cell, name=name, at=cell)
     for grid in layout.grids(ctx.cfg):
@@ -331,6 +353,103 @@ def _read_workbook(workbook: CalamineWorkbook, named, ctx: _Context, result: Fil
     _check_channels(result.facts, layout.disclosure_grid(ctx.cfg), ctx)
     result.applications = _read_applications(sheets, ctx)
     result.cases = _read_cases(sheets, ctx)
+    touched = _touched(sheets, ctx.cfg)
+    if not touched:  # an untouched template is 未填 as a whole, not a list of blank cells
+        ctx.findings[:] = [f for f in ctx.findings if f.rule != "IN101"]
+    if ctx.declaration == layout.NOTHING:
+        _contradictions(result, ctx)
+    result.header = replace(result.header, touched=touched, officer=confirmation["officer"],
+                            officer_phone=confirmation["phone"], confirmed_on=confirmation["date"],
+                            declaration=ctx.declaration)
+
+
+_PHONE_DIGITS = range(7, 21)
+
+
+def _read_confirmation(sheet: Sheet | None, ctx: _Context) -> dict[str, object]:
+    """The 填报确认 block of the header sheet: officer, phone, date and declaration (each None
+    when blank or wrong). A confirming declaration needs the other three."""
+    values: dict[str, object] = dict.fromkeys(c.key for c in layout.CONFIRM_FIELDS)
+    if sheet is None or not _labels_ok(sheet, layout.CONFIRM_LABEL_CELLS.items(), ctx):
+        return values
+    lists = layout.choice_lists(ctx.cfg)
+    errored: set[str] = set()
+    for column in layout.CONFIRM_FIELDS:
+        cell = layout.CONFIRM_CELLS[column.key]
+        raw = sheet.cell(cell)
+        label = f"“{column.label}”"
+        if _formula(raw, sheet.name, cell, label, ctx):
+            errored.add(column.key)
+            continue
+        parsed = _parse_cell(raw, column, lists)
+        if parsed.error:
+            errored.add(column.key)
+            ctx.add(_ERROR_RULE[column.kind], sheet=sheet.name, cell=cell, label=label,
+                    detail=parsed.error)
+        else:
+            values[column.key] = parsed.value
+    declaration = values["declaration"]
+    if declaration not in layout.CONFIRMING:
+        return values
+    declarations = dict(layout.DECLARATIONS)
+    for column in layout.CONFIRM_FIELDS[:3]:
+        if values[column.key] is None and column.key not in errored:
+            ctx.add("ST001", sheet=sheet.name, cell=layout.CONFIRM_CELLS[column.key],
+                    choice=declarations[declaration], field=column.label,
+                    filling=declarations[layout.FILLING])
+    phone = values["phone"]
+    if phone is not None and sum(ch.isdigit() for ch in str(phone)) not in _PHONE_DIGITS:
+        ctx.add("ST002", sheet=sheet.name, cell=layout.CONFIRM_CELLS["phone"])
+        values["phone"] = None
+    day = values["date"]
+    start = layout.quarter_start(ctx.year, ctx.quarter)
+    end = layout.quarter_end(ctx.year + 1, ctx.quarter)
+    if day is not None and not start <= day <= end:
+        ctx.add("ST003", sheet=sheet.name, cell=layout.CONFIRM_CELLS["date"],
+                value=day.isoformat(), start=start.isoformat(), end=end.isoformat())
+        values["date"] = None
+    return values
+
+
+def _touched(sheets: _SheetReader, cfg: Config) -> bool:
+    """Whether any input differs from the template as issued (its fingerprint on the hidden
+    lists sheet); a workbook whose inputs cannot all be read counts as touched."""
+    lists = sheets.peek(layout.SHEET_LISTS)
+    header = sheets.peek(layout.SHEET_HEADER)
+    stored = normalize.clean_text(lists.cell(layout.FINGERPRINT_CELL)) if lists else ""
+    grids = [sheets.peek(g.sheet) for g in layout.grids(cfg)]
+    registers = [sheets.peek(r.sheet) for r in layout.REGISTERS]
+    if not stored or header is None or None in grids or None in registers:
+        return True
+    grid_values = [v for g, sheet in zip(layout.grids(cfg), grids, strict=True)
+                   for v in sheet.values(g.input_positions)]
+    rows = [list(register_rows(sheet, reg))
+            for reg, sheet in zip(layout.REGISTERS, registers, strict=True)]
+    confirmation = [header.cell(c) for c in layout.CONFIRM_CELLS.values()]
+    return layout.fingerprint(grid_values, rows, confirmation) != stored
+
+
+def _contradictions(result: FileResult, ctx: _Context) -> None:
+    """A quarter declared empty (本季度无新增事项) holds no event: no number typed into a flow
+    cell, no application or case received in the quarter (ST004, once per sheet)."""
+    declarations = dict(layout.DECLARATIONS)
+    words = {"nothing": declarations[layout.NOTHING], "done": declarations[layout.DONE]}
+    typed: dict[str, list[Fact]] = {}
+    for f in result.facts:
+        if f.value and not (f.topic == "article20" and (f.key, f.dim) in statutory.STOCK_CELLS):
+            typed.setdefault(f.sheet, []).append(f)
+    for sheet, facts in typed.items():
+        cells = "、".join(f.cell for f in facts[:3]) + ("等" if len(facts) > 3 else "")
+        ctx.add("ST004", sheet=sheet, cell=facts[0].cell,
+                what=f"工作表“{sheet}”的 {cells} {len(facts)} 个单元格填有数字", **words)
+    start = layout.quarter_start(ctx.year, ctx.quarter)
+    for what, records in (("申请", result.applications), ("案件", result.cases)):
+        new = [r for r in records if r.received and start <= r.received]
+        if new:
+            r = new[0]
+            ident = getattr(r, "app_id", None) or getattr(r, "case_id", "")
+            ctx.add("ST004", sheet=r.source.sheet, cell=r.source.cell,
+                    what=f"台账中登记了本季度收到的{what}“{ident}”等 {len(new)} 件", **words)
 
 
 # What must never be turned into a finding. Everything else a parser throws is one, including
@@ -346,11 +465,26 @@ class _SheetReader:
         self.workbook = workbook
         self.ctx = ctx
         self.scan = scan
+        self._read: dict[str, Sheet | None] = {}
+
+    def peek(self, name: str) -> Sheet | None:
+        """A sheet read before (or read now) without reporting anything again."""
+        if name not in self._read:
+            findings = len(self.ctx.findings)
+            self.get(name)
+            del self.ctx.findings[findings:]
+        return self._read[name]
 
     def _too_large(self, name: str, far: str, rows: int, cols: int) -> None:
         self.ctx.add("IN012", sheet=name, cell=far, name=name, at=far, rows=rows, cols=cols)
 
     def get(self, name: str) -> Sheet | None:
+        if name in self._read:
+            return self._read[name]
+        self._read[name] = sheet = self._get(name)
+        return sheet
+
+    def _get(self, name: str) -> Sheet | None:
         if name in self.scan.oversized:
             self._too_large(name, *self.scan.oversized[name])
             return None
@@ -456,6 +590,11 @@ def _identity_ok(header: Header, named: tuple[int, int, str] | None, ctx: _Conte
                 supported="、".join(layout.SUPPORTED_VERSIONS), file_year=header.year,
                 file_quarter=header.quarter)
         return False
+    folder = ctx.file.split("/", 1)[0]
+    if folder.isdigit() and len(folder) == 4 and int(folder) != header.year:
+        ctx.add("ID107", sheet=sheet, cell=cells["year"], inside=header.year, folder=folder,
+                file_quarter=header.quarter)
+        return False
     if named is None:
         ctx.add("ID101", expected=f"根据表内基本信息，这张表应保存为 {_expected_path(header)}。")
         return False
@@ -495,13 +634,31 @@ def _read_grid(sheets: _SheetReader, grid: Grid, ctx: _Context) -> list[Fact]:
         if parsed.error:
             ctx.add("IN102", sheet=grid.sheet, cell=inp.cell, label=inp.label, detail=parsed.error)
             continue
+        value = parsed.value
         if parsed.blank:
-            what = f"“{normalize.clean_text(raw)}”" if normalize.clean_text(raw) else "空白"
-            ctx.add("IN101", sheet=grid.sheet, cell=inp.cell, label=inp.label, what=what)
+            value = _blank(raw, grid.sheet, inp, ctx)
         # tuple.__new__ skips the NamedTuple's Python-level __new__ (~0.1 µs a fact)
         facts.append(tuple.__new__(Fact, (unit, year, quarter, inp.topic, inp.key, inp.dim,
-                                          parsed.value, file, grid.sheet, inp.cell)))
+                                          value, file, grid.sheet, inp.cell)))
     return facts
+
+
+def _blank(raw, sheet: str, inp: layout.InputCell, ctx: _Context) -> int | None:
+    """What a blank input cell means, as its officer declared: in a quarter declared empty a
+    flow is 0 and a stock is unchanged (None: the latest stated stock counts); in a return
+    declared complete it is an error (IN108); otherwise a note that it is not filled yet."""
+    if ctx.declaration == layout.NOTHING:
+        stock = inp.topic == "article20" and (inp.key, inp.dim) in statutory.STOCK_CELLS
+        return None if stock else 0
+    text = normalize.clean_text(raw)
+    what = f"“{text}”" if text else "空白"
+    if ctx.declaration == layout.DONE:
+        declarations = dict(layout.DECLARATIONS)
+        ctx.add("IN108", sheet=sheet, cell=inp.cell, label=inp.label, what=what,
+                done=declarations[layout.DONE], filling=declarations[layout.FILLING])
+    else:
+        ctx.add("IN101", sheet=sheet, cell=inp.cell, label=inp.label, what=what)
+    return None
 
 
 def _check_channels(facts: list[Fact], grid: Grid, ctx: _Context) -> None:

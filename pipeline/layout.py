@@ -8,21 +8,24 @@ lists (categories, channels, forms) from the configuration.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path, PurePath
 from types import MappingProxyType
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from pipeline import statutory
+from pipeline import normalize, statutory
 from pipeline.config import Config
 from pipeline.model import FIGURES
 from pipeline.records import SUPERVISION_KEYS
 
-TEMPLATE_VERSION = "2024.1"
+TEMPLATE_VERSION = "2025.1"
 SUPPORTED_VERSIONS: tuple[str, ...] = (TEMPLATE_VERSION,)
 
 SHEET_INSTRUCTIONS = "填表说明"
@@ -98,6 +101,11 @@ def parse_quarter_path(rel_path: str | PurePath) -> tuple[int, int, str] | None:
     return int(m_file.group(1)), int(m_file.group(2)), m_file.group(3)
 
 
+def quarter_start(year: int, quarter: int) -> date:
+    """The first day of a quarter."""
+    return date(year, quarter * 3 - 2, 1)
+
+
 def quarter_end(year: int, quarter: int) -> date:
     """The last day of a quarter."""
     first_of_next = date(year + quarter // 4, quarter % 4 * 3 + 1, 1)
@@ -120,7 +128,8 @@ HEADER_LABEL_CELLS: dict[str, str] = {
     f"{HEADER_LABEL_COLUMN}{FIRST_ROW + i}": label for i, (_, label) in enumerate(HEADER_FIELDS)}
 HEADER_COLUMN_LABELS = ("项目", "内容")
 HEADER_TITLE = "基本信息"
-HEADER_NOTE = "本表由系统生成，已锁定，请勿修改。如单位、年度或季度不对，请重新生成报表。"
+HEADER_NOTE = ("上面的单位、年度、季度由系统生成，已锁定；如不对，请联系协调人重新生成报表。"
+               "全部工作表填好后，请在下方“填报确认”中填写填报人、联系电话、填报日期，并选择确认。")
 
 # --- Closed lists (dropdowns) ------------------------------------------------------------------
 
@@ -139,6 +148,16 @@ class ChoiceList:
 
 YES, NO = "yes", "no"
 
+# What the officer declares about the quarter's return (the 填报确认 dropdown). Only DONE and
+# NOTHING vouch for it; NOTHING also says every blank cell means 0.
+FILLING, DONE, NOTHING = "filling", "done", "nothing"
+DECLARATIONS: tuple[tuple[str, str], ...] = (
+    (FILLING, "尚未填完"),
+    (DONE, "本季度填报完毕"),
+    (NOTHING, "本季度无新增事项"),
+)
+CONFIRMING = frozenset({DONE, NOTHING})
+
 
 @functools.cache
 def choice_lists(cfg: Config) -> MappingProxyType[str, ChoiceList]:
@@ -152,6 +171,7 @@ def choice_lists(cfg: Config) -> MappingProxyType[str, ChoiceList]:
         ChoiceList("list_yes_no", "是否", ((YES, "是"), (NO, "否"))),
         ChoiceList("list_case_kind", "案件类型", statutory.TABLE_C_GROUPS),
         ChoiceList("list_case_result", "结果", statutory.CASE_RESULTS),
+        ChoiceList("list_declaration", "填报确认", DECLARATIONS),
     )
     return MappingProxyType({c.name: c for c in lists})
 
@@ -348,6 +368,9 @@ class Register:
     note: str
     columns: tuple[Column, ...]
     capacity: int  # rows prepared with validations (and unlocked) below the header
+    # Printed on A4 landscape at full size: a page break after this column (the ID column is
+    # repeated on every page), so each half of a row is readable and the halves face each other.
+    page_break_after: str | None = None
 
     def letter(self, key: str) -> str:
         return self.letters[self.index(key)]
@@ -386,24 +409,25 @@ APPLICATIONS = Register(
     "尚未办结的，答复日期和办理结果留空。申请人姓名、电话、证件号码和申请内容只留在本表，"
     "不会进入汇总和年报。",
     (
-        Column("app_id", "申请编号", TEXT, width=12),
-        Column("received", "收到日期", DATE, width=12),
-        Column("channel", "收到方式", CHOICE, choices="list_channel", width=11),
-        Column("applicant_class", "申请人类型", CHOICE, choices="list_applicant_class", width=13),
-        Column("name", "申请人姓名", TEXT, personal=True, width=12),
-        Column("phone", "联系电话", TEXT, personal=True, width=14),
-        Column("id_number", "证件号码", TEXT, personal=True, width=21),
-        Column("summary", "申请内容摘要", TEXT, personal=True, width=30),
-        Column("correction_sent", "补正通知日期", DATE, width=13),
-        Column("correction_received", "补正后收到日期", DATE, width=15),
-        Column("extended", "是否延期", CHOICE, choices="list_yes_no", width=9),
-        Column("consult_days", "征求第三方意见天数", COUNT, width=11),
-        Column("answered", "答复日期", DATE, width=12),
-        Column("outcome", "办理结果", OUTCOME, choices="list_outcome", width=44),
-        Column("fee", "收取信息处理费（元）", AMOUNT, width=11),
-        Column("remark", "备注", TEXT, personal=True, width=20),
+        Column("app_id", "申请编号", TEXT, width=10),
+        Column("received", "收到日期", DATE, width=11),
+        Column("channel", "收到方式", CHOICE, choices="list_channel", width=9),
+        Column("applicant_class", "申请人类型", CHOICE, choices="list_applicant_class", width=11),
+        Column("name", "申请人姓名", TEXT, personal=True, width=10),
+        Column("phone", "联系电话", TEXT, personal=True, width=13),
+        Column("id_number", "证件号码", TEXT, personal=True, width=19),
+        Column("summary", "申请内容摘要", TEXT, personal=True, width=24),
+        Column("correction_sent", "补正通知日期", DATE, width=11),
+        Column("correction_received", "补正后收到日期", DATE, width=11),
+        Column("extended", "是否延期", CHOICE, choices="list_yes_no", width=8),
+        Column("consult_days", "征求第三方意见天数", COUNT, width=8),
+        Column("answered", "答复日期", DATE, width=11),
+        Column("outcome", "办理结果", OUTCOME, choices="list_outcome", width=28),
+        Column("fee", "收取信息处理费（元）", AMOUNT, width=8),
+        Column("remark", "备注", TEXT, personal=True, width=12),
     ),
     capacity=100,
+    page_break_after="summary",
 )
 
 CASES = Register(
@@ -422,6 +446,59 @@ CASES = Register(
 )
 
 REGISTERS: tuple[Register, ...] = (APPLICATIONS, CASES)
+
+# --- Confirmation (填报确认): the officer vouches for the return ------------------------------
+
+CONFIRM_TITLE = "填报确认（全部工作表填好后由填报人填写）"
+CONFIRM_TITLE_ROW = FIRST_ROW + len(HEADER_FIELDS) + 1
+CONFIRM_FIELDS: tuple[Column, ...] = (
+    Column("officer", "填报人", TEXT),
+    Column("phone", "联系电话", TEXT),
+    Column("date", "填报日期", DATE),
+    Column("declaration", "填报确认", CHOICE, choices="list_declaration"),
+)
+CONFIRM_CELLS: dict[str, str] = {
+    c.key: f"{HEADER_VALUE_COLUMN}{CONFIRM_TITLE_ROW + 1 + i}" for i, c in enumerate(CONFIRM_FIELDS)}
+CONFIRM_LABEL_CELLS: dict[str, str] = {
+    f"{HEADER_LABEL_COLUMN}{CONFIRM_TITLE_ROW + 1 + i}": c.label
+    for i, c in enumerate(CONFIRM_FIELDS)}
+CONFIRM_HINTS: dict[str, str] = {
+    "officer": "填写本表的工作人员姓名",
+    "phone": "本单位办公电话，便于核对",
+    "date": "确认的日期，如 {year}-{month:02d}-08",
+    "declaration": "全部填好后选“本季度填报完毕”；本季度没有任何事项的选“本季度无新增事项”"
+                   "（各表可不填）；还没填完的选“尚未填完”",
+}
+
+# --- The issued template's fingerprint ------------------------------------------------------
+# Stored on the hidden lists sheet when a template is written: a workbook whose input cells
+# still give the same fingerprint is an untouched template (未填), whatever program saved it.
+
+FINGERPRINT_LABEL = "报表指纹（系统使用，请勿修改）"
+FINGERPRINT_COLUMN = 9  # after the closed lists of the hidden sheet
+FINGERPRINT_CELL = f"{get_column_letter(FINGERPRINT_COLUMN)}{FIRST_LIST_ROW}"
+
+
+def _canonical(value) -> str:
+    """A cell's value as the fingerprint sees it: the same whether openpyxl wrote it or
+    calamine read it back (dates as ISO text, whole floats as integers)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    return normalize.clean_text(value)
+
+
+def fingerprint(grid_values: Sequence, register_rows: Sequence[Sequence[tuple[int, Sequence]]],
+                confirmation: Sequence) -> str:
+    """sha256 over every input of a workbook: the grid inputs (in layout order), each
+    register's non-empty rows (row number, cells in column order) and the confirmation."""
+    data = [[_canonical(v) for v in grid_values],
+            [[[row, [_canonical(v) for v in cells]] for row, cells in rows]
+             for rows in register_rows],
+            [_canonical(v) for v in confirmation]]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+
 
 # Sheet order of a quarter's workbook (the hidden lists sheet comes last).
 SHEETS: tuple[str, ...] = (SHEET_INSTRUCTIONS, SHEET_HEADER, SHEET_DISCLOSURE,

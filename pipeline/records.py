@@ -22,13 +22,40 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Header:
-    """Identity of one quarter's workbook, as written inside it."""
+    """Identity of one quarter's workbook and what its officer declared, as written inside it.
+
+    `touched`: some input differs from the template as issued (an untouched one is 未填).
+    `declaration`: the 填报确认 choice (layout.DECLARATIONS key), None when blank or unreadable.
+    The officer's name and phone are the office's own data: they may appear in the status and
+    the findings, never in the report or the dashboards."""
 
     unit: str
     year: int
     quarter: int
     version: str
     file: str
+    touched: bool = True
+    declaration: str | None = None
+    officer: str | None = None
+    officer_phone: str | None = None
+    confirmed_on: date | None = None
+
+
+@dataclass(slots=True)
+class Submission:
+    """One expected return: a unit's workbook for a quarter, and its state (see
+    pipeline.returns). `rejected`: a file in its place that could not be accepted."""
+
+    year: int
+    unit: str
+    quarter: int
+    file: str | None
+    status: str
+    rejected: str | None = None
+    officer: str | None = None
+    officer_phone: str | None = None
+    confirmed_on: date | None = None
+    declaration: str | None = None
 
 
 # Topics of a Fact and what key/dim mean for each:

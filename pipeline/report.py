@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import report_text, statutory, store
+from pipeline import report_text, returns, statutory, store
 from pipeline.config import Config, load_config
 from pipeline.findings import Finding
 from pipeline.model import YearTables
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 REPORT_NAME = "政府信息公开工作年度报告"
+DRAFT = "草稿"
 NOTEBOOK = "report.ipynb"
 # The text block of an A4 page with the GB/T 9704 margins (210 - 28 - 26 mm).
 TEXT_WIDTH_MM = 156.0
@@ -170,6 +171,13 @@ class ReportModel:
     # Document timestamps: the end of the statistics period, so a rerun gives the same file.
     stamp: datetime
     findings: tuple[Finding, ...] = field(default=())
+    # How far the year's returns go; a final report needs completeness.final_ok.
+    completeness: returns.Completeness | None = None
+
+    def draft_note(self) -> str:
+        """What a draft says about its data, e.g. "草稿（数据截至第2季度，3本未确认）"."""
+        done = self.completeness
+        return f"{DRAFT}（{done.summary()}）" if done is not None and not done.final_ok else DRAFT
 
 
 def text_data(con: sqlite3.Connection, tables: YearTables) -> TextData:
@@ -196,9 +204,20 @@ def build_report_model(con: sqlite3.Connection, cfg: Config, year: int) -> Repor
     preamble, parts = compose(cfg, data, paragraphs)
     findings = report_text.review_text(cfg, year, tables, paragraphs, previous, parts,
                                        data=data)
+    done = (returns.published(year) if tables.source == "published" else
+            returns.completeness(year, store.read_submissions(con, year),
+                                 store.count_errors(con, year)))
     return ReportModel(year, cfg.organ.name, report_title(cfg.organ.name, year), preamble, parts,
                        tables, table_grids(tables), datetime(year, 12, 31, tzinfo=UTC),
-                       tuple(findings))
+                       tuple(findings), done)
+
+
+def require_final(model: ReportModel, draft: bool) -> None:
+    """A final report (not `draft`) is made only from a year whose every return is confirmed
+    and free of errors: raise ReportError saying how far the data go otherwise."""
+    if not draft and model.completeness is not None and not model.completeness.final_ok:
+        raise ReportError(f"不能生成正式报告：{model.completeness.summary()}。请等全部报表确认、"
+                          "改正错误后再生成；或设置 draft = True 生成标注“草稿”的报告。")
 
 
 # --- Views for the notebook --------------------------------------------------------------------

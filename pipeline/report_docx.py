@@ -50,7 +50,6 @@ TITLE_STYLE, H1_STYLE, H2_STYLE, TABLE_STYLE, PAGE_STYLE, DRAFT_STYLE = (
 # ASCII style IDs (the names users see stay Chinese).
 _STYLE_IDS = {TITLE_STYLE: "XxgkTitle", H1_STYLE: "XxgkHeading1", H2_STYLE: "XxgkHeading2",
               TABLE_STYLE: "XxgkTable", PAGE_STYLE: "XxgkPageNumber", DRAFT_STYLE: "XxgkDraft"}
-DRAFT = "草稿"
 
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -175,12 +174,13 @@ def _page_number(footer, align, indent_side: str) -> None:
     _run(p, " —", PAGE_FONT, PAGE_FONT)
 
 
-def _draft_mark(header) -> None:
+def _draft_mark(header, note: str) -> None:
     p = header.paragraphs[0]
-    _run(p, DRAFT, H1_FONT).font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    _run(p, note, H1_FONT).font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
-def _setup_section(doc, draft: bool) -> None:
+def _setup_section(doc, draft: str | None) -> None:
+    """Page size, margins, page numbers; `draft`: the mark every page header carries."""
     section = doc.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
@@ -197,7 +197,7 @@ def _setup_section(doc, draft: bool) -> None:
         p = header.paragraphs[0]
         p.style = doc.styles[DRAFT_STYLE]
         if draft:
-            _draft_mark(header)
+            _draft_mark(header, draft)
 
 
 def _cell_margins(table, mm: float) -> None:
@@ -257,7 +257,7 @@ def add_grid(doc, grid: Grid):
 def build_document(model: ReportModel, draft: bool):
     doc = Document()
     _setup_styles(doc)
-    _setup_section(doc, draft)
+    _setup_section(doc, model.draft_note() if draft else None)
     body = doc.paragraphs[0] if doc.paragraphs else None
     if body is not None:  # the template's empty first paragraph
         body._element.getparent().remove(body._element)

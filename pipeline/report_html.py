@@ -13,7 +13,6 @@ from pathlib import Path
 from pipeline.atomic import write_text
 from pipeline.report import Grid, ReportModel
 
-DRAFT = "草稿"
 SERIF = "'FangSong_GB2312','仿宋_GB2312','FangSong','STFangsong',serif"
 HEI = "'SimHei','黑体','Heiti SC',sans-serif"
 KAI = "'KaiTi_GB2312','楷体_GB2312','KaiTi','STKaiti',serif"
@@ -66,7 +65,7 @@ def render_html(model: ReportModel, draft: bool = False) -> str:
            f"<title>{escape(model.title)}</title>", "</head>", '<body style="margin:0">',
            f'<article class="xxgk-report" style="{ARTICLE}">']
     if draft:
-        out.append(f'<div class="xxgk-draft" style="{BANNER}">{DRAFT}</div>')
+        out.append(f'<div class="xxgk-draft" style="{BANNER}">{escape(model.draft_note())}</div>')
     out.append(f'<h1 style="{TITLE}">{escape(model.organ)}<br>'
                f"{escape(model.title[len(model.organ):])}</h1>")
     out += [f'<p style="{P}">{escape(t)}</p>' for t in model.preamble]

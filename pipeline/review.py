@@ -147,12 +147,14 @@ def _jump_findings(tables: YearTables, previous: YearTables) -> list[Finding]:
 
 
 def review_year(tables: YearTables, previous: YearTables | None, *,
-                is_subdistrict: bool = True) -> list[Finding]:
-    """Every hard rule (errors) and the plausibility rules (warnings) for one year."""
+                partial: bool = False) -> list[Finding]:
+    """Every hard rule (errors) and the plausibility rules (warnings) for one year. A
+    `partial` year (returns not all confirmed yet) is not compared with last year's whole
+    year for jumps: half a year against a whole one would always look like a fall."""
     out = hard_rule_findings(tables, previous)
-    if is_subdistrict:
-        out += _rules_findings(tables)
+    out += _rules_findings(tables)
     if previous is not None:
         out += _in_force_findings(tables, previous)
-        out += _jump_findings(tables, previous)
+        if not partial:
+            out += _jump_findings(tables, previous)
     return out

@@ -67,6 +67,23 @@ _APPLICANTS: dict[str, RegisterRow] = {
 SAMPLE_PERSONAL_DATA: tuple[str, ...] = tuple(
     v for person in _APPLICANTS.values() for v in person.values())
 
+# The officers who confirm each unit's returns (invented, cycled over the units): the office's
+# own data, shown by `xxgk status`, never in the report or the dashboards.
+_OFFICERS = (("赵一鸣", "0472-5550101"), ("钱二丽", "0472-5550102"), ("孙三强", "0472-5550103"),
+             ("李四梅", "0472-5550104"), ("周五洋", "0472-5550105"), ("吴六平", "0472-5550106"),
+             ("郑七星", "0472-5550107"))
+SAMPLE_OFFICERS: tuple[str, ...] = tuple(v for officer in _OFFICERS for v in officer)
+
+
+def confirmation(cfg: Config, year: int, quarter: int, unit: str,
+                 declaration: str = layout.DONE) -> dict[str, object]:
+    """The 填报确认 an officer of the unit fills: name, phone, the 8th of the month after the
+    quarter, and the declaration (as the dropdown shows it)."""
+    officer, phone = _OFFICERS[cfg.units.index(unit) % len(_OFFICERS)]
+    confirmed = date(year + quarter // 4, quarter * 3 % 12 + 1, 8)
+    return {"officer": officer, "phone": phone, "date": confirmed,
+            "declaration": dict(layout.DECLARATIONS)[declaration]}
+
 
 def _application(app_id: str, received: date, channel: str, applicant: str,
                  answered: date | None = None, outcome: str | None = None) -> RegisterRow:
@@ -134,7 +151,8 @@ def _items(cfg: Config, year: int) -> dict[tuple[str, int, str], int]:
 
 def sample_data(cfg: Config, year: int, quarter: int, unit: str,
                 items: dict[tuple[str, int, str], int]) -> QuarterData:
-    """Every input cell of one workbook typed (0 where nothing happened), plus its registers."""
+    """Every input cell of one workbook typed (0 where nothing happened), its registers, and
+    its officer's confirmation."""
     inputs: dict[tuple[str, str, str], object] = {}
     shares = _cycled(_CHANNEL_SHARES, len(cfg.channels))
     for category in cfg.categories:
@@ -162,6 +180,7 @@ def sample_data(cfg: Config, year: int, quarter: int, unit: str,
         inputs=inputs,
         applications=list(_APPLICATIONS.get((year, quarter), [])) if office else [],
         cases=list(_CASES.get((year, quarter), [])) if office else [],
+        confirmation=confirmation(cfg, year, quarter, unit),
     )
 
 

@@ -15,14 +15,14 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.atomic import atomic_path
 from pipeline.findings import Finding
 from pipeline.model import YearTables
-from pipeline.records import Application, Case, Fact
+from pipeline.records import Application, Case, Fact, Submission
 
 SCHEMA = """
 CREATE TABLE runs (run_id INTEGER PRIMARY KEY, started TEXT, finished TEXT, version TEXT,
@@ -45,8 +45,11 @@ CREATE TABLE cases (year INTEGER, unit TEXT, quarter INTEGER, case_id TEXT, kind
                     received TEXT, result TEXT, file TEXT, sheet TEXT, cell TEXT);
 CREATE TABLE findings (year INTEGER, rule TEXT, severity TEXT, unit TEXT, file TEXT,
                        sheet TEXT, cell TEXT, message TEXT);
-CREATE TABLE submissions (year INTEGER, unit TEXT, quarter INTEGER, file TEXT,
-                          status TEXT);  -- 'submitted' | 'missing' | 'errors'
+-- status: pipeline.returns (missing | untouched | filling | confirmed | errors); the officer's
+-- name and phone are the office's own data, shown by `xxgk status`, never in the outputs.
+CREATE TABLE submissions (year INTEGER, unit TEXT, quarter INTEGER, file TEXT, status TEXT,
+                          rejected TEXT, officer TEXT, officer_phone TEXT, confirmed_on TEXT,
+                          declaration TEXT);
 CREATE TABLE paragraphs (year INTEGER, key TEXT, text TEXT, file TEXT, sheet TEXT, cell TEXT);
 CREATE TABLE lineage (year INTEGER, tbl TEXT, row_key TEXT, col_key TEXT, unit TEXT,
                       quarter INTEGER, file TEXT, sheet TEXT, cell TEXT, value REAL);
@@ -66,22 +69,13 @@ CREATE INDEX facts_by_unit ON facts (year, unit);
 CREATE INDEX lineage_by_unit ON lineage (year, unit);
 """
 
-FORMAT = 2  # PRAGMA user_version of a store this xxgk writes and updates
+FORMAT = 3  # PRAGMA user_version of a store this xxgk writes and updates
 
 # Rows that belong to one unit of one year; a rerun keeps those of units that did not change.
 UNIT_TABLES = ("facts", "lineage", "applications", "cases", "unit_parts")
 # Everything else is written anew on every run.
 RUN_TABLES = ("runs", "input_files", "years", "table_cells", "figures", "findings",
               "submissions", "paragraphs", "fact_sums", "state")
-
-
-@dataclass(slots=True)
-class Submission:
-    year: int
-    unit: str
-    quarter: int
-    file: str | None
-    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,8 +296,9 @@ def _fill(con: sqlite3.Connection, c: StoreContent) -> None:
         con.executemany("INSERT INTO figures VALUES (?, ?, ?)",
                         ((y.year, k, v) for k, v in y.figures.items()))
     _insert_findings(con, c.findings)
-    con.executemany("INSERT INTO submissions VALUES (?,?,?,?,?)", [
-        (s.year, s.unit, s.quarter, s.file, s.status) for s in c.submissions])
+    con.executemany("INSERT INTO submissions VALUES (?,?,?,?,?,?,?,?,?,?)", [
+        (s.year, s.unit, s.quarter, s.file, s.status, s.rejected, s.officer, s.officer_phone,
+         _d(s.confirmed_on), s.declaration) for s in c.submissions])
     con.executemany("INSERT INTO paragraphs VALUES (?,?,?,?,?,?)", c.paragraphs)
 
 
@@ -391,6 +386,21 @@ def read_state(path: str | Path) -> tuple[dict[str, str], list[tuple], list[tupl
     finally:
         con.close()
     return state, files, parts
+
+
+def read_submissions(con: sqlite3.Connection, year: int) -> list[Submission]:
+    """The year's expected returns and their states, in the order they were written."""
+    rows = con.execute(
+        "SELECT year, unit, quarter, file, status, rejected, officer, officer_phone, confirmed_on, "
+        "declaration FROM submissions WHERE year = ? ORDER BY rowid", (year,))
+    return [Submission(*r[:8], None if r[8] is None else date.fromisoformat(r[8]), r[9])
+            for r in rows]
+
+
+def count_errors(con: sqlite3.Connection, year: int) -> int:
+    """Error findings of the years up to `year` (and of none), as a run up to it found them."""
+    return con.execute("SELECT count(*) FROM findings WHERE severity = 'error' "
+                       "AND (year IS NULL OR year <= ?)", (year,)).fetchone()[0]
 
 
 def read_paragraphs(con: sqlite3.Connection, year: int) -> dict[str, str]:

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import ingest, layout, normalize, statutory
@@ -40,6 +41,17 @@ class QuarterData:
     inputs: dict[tuple[str, str, str], object] = field(default_factory=dict)
     applications: list[RegisterRow] = field(default_factory=list)
     cases: list[RegisterRow] = field(default_factory=list)
+    confirmation: dict[str, object] = field(default_factory=dict)  # layout.CONFIRM_FIELDS key
+
+
+def issued_fingerprint(cfg: Config, open_applications: Sequence[RegisterRow] = ()) -> str:
+    """The fingerprint (layout.fingerprint) of a template as `write_workbook` issues it: every
+    input blank but the carried applications."""
+    grid_values = [None for grid in layout.grids(cfg) for _ in grid.inputs]
+    reg = layout.APPLICATIONS
+    carried = [(layout.FIRST_ROW + i, [row.get(c.key) for c in reg.columns])
+               for i, row in enumerate(open_applications)]
+    return layout.fingerprint(grid_values, [carried, []], [None] * len(layout.CONFIRM_FIELDS))
 
 
 # --- Styles ------------------------------------------------------------------------------------
@@ -117,7 +129,12 @@ def _input(cell, number_format: str | None = None) -> None:
         cell.number_format = number_format
 
 
-def _validation(kind: str, lists_name: str | None = None) -> DataValidation:
+def _date_hint(year: int) -> str:
+    """How to type a date, with an example of the template's own year."""
+    return f"请按 {year}-05-06 的格式填写日期。"
+
+
+def _validation(kind: str, lists_name: str | None = None, *, year: int) -> DataValidation:
     """A stop-style validation for one kind of cell, with a Chinese message."""
     if kind in (layout.CHOICE, layout.OUTCOME):
         dv = DataValidation(type="list", formula1=lists_name, allow_blank=True,
@@ -132,7 +149,7 @@ def _validation(kind: str, lists_name: str | None = None) -> DataValidation:
         dv = DataValidation(type="date", operator="between",
                             formula1=str(int(to_excel(_FIRST_DATE))),
                             formula2=str(int(to_excel(_LAST_DATE))), allow_blank=True,
-                            error=f"{normalize.HINT_DATE}日期应在2000年至2099年之间。")
+                            error=f"{_date_hint(year)}日期应在2000年至2099年之间。")
     dv.errorStyle = "stop"
     dv.errorTitle = "填写有误"
     dv.showErrorMessage = True
@@ -154,15 +171,17 @@ def _instructions(ws: Worksheet, cfg: Config, unit: str, year: int, quarter: int
         "",
         "一、只在浅黄色单元格中填写，其余单元格已锁定。不要增删工作表、不要插入或删除行列、不要改标题。",
         "二、数字只填阿拉伯数字。本季度没有发生的请填0，不要留空，也不要写“无”“/”“-”“约”“条”等文字。",
-        "三、日期按 2023-05-06 的格式填写。有下拉箭头的单元格请从列表中选择。",
+        f"三、日期按 {year}-05-06 的格式填写。有下拉箭头的单元格请从列表中选择。",
         f"四、“{layout.SHEET_DISCLOSURE}”：同一条信息在多个渠道发布的，在“{layout.DISTINCT_HEADER}”列"
         "只计一次；各渠道列分别填写在该渠道发布的条数。",
         f"五、“{layout.SHEET_ARTICLE20}”：{layout.article20_grid(cfg).note}",
-        f"六、“{reg.sheet}”：每件申请占一行。上季度未办结的申请，本季度再登记一行，编号不变，"
-        "填写最新情况；尚未办结的，答复日期和办理结果留空。",
+        f"六、“{reg.sheet}”：每件申请占一行。上季度未办结的申请已预先列在本表中（编号不变），请更新其"
+        "办理情况；尚未办结的，答复日期和办理结果留空。",
         "七、申请人姓名、联系电话、证件号码和申请内容只保存在本报表中，不会进入汇总表和年度报告。",
-        f"八、文件名和存放位置不要改：workbooks/{year}/{layout.quarter_dir_name(quarter)}/"
-        f"{layout.quarter_file_name(year, quarter, unit)}。",
+        f"八、全部填好后，在“{layout.SHEET_HEADER}”工作表下方的“填报确认”中填写填报人、联系电话、填报日期，"
+        f"并选择“{dict(layout.DECLARATIONS)[layout.DONE]}”。本季度没有任何事项的，"
+        f"选择“{dict(layout.DECLARATIONS)[layout.NOTHING]}”即可，各表可以不填。没有确认的报表不计入年度报告。",
+        "九、填好后保存，文件名不要改，交回本单位的报表协调人。",
         "",
         f"“{reg.sheet}”填写示例（仅供参考，请在“{reg.sheet}”工作表中填写）：",
     )
@@ -203,8 +222,9 @@ def _instructions(ws: Worksheet, cfg: Config, unit: str, year: int, quarter: int
     _print_setup(ws, landscape=False, title_rows=None)
 
 
-def _header_sheet(ws: Worksheet, unit: str, year: int, quarter: int) -> None:
-    _title(ws, _sheet_title(unit, year, quarter, layout.HEADER_TITLE), layout.HEADER_NOTE, 2)
+def _header_sheet(ws: Worksheet, cfg: Config, unit: str, year: int, quarter: int) -> None:
+    """The workbook's identity (locked) and, below it, the confirmation the officer fills."""
+    _title(ws, _sheet_title(unit, year, quarter, layout.HEADER_TITLE), layout.HEADER_NOTE, 3)
     for j, label in enumerate(layout.HEADER_COLUMN_LABELS, start=1):
         _heading(ws.cell(layout.HEADER_ROW, j, label))
     values = {"unit": unit, "year": year, "quarter": quarter, "version": layout.TEMPLATE_VERSION}
@@ -215,8 +235,30 @@ def _header_sheet(ws: Worksheet, unit: str, year: int, quarter: int) -> None:
         ws[cell] = values[key]
         ws[cell].border = _BORDER
         ws[cell].number_format = TEXT_FORMAT if key == "version" else "General"
+    title = ws.cell(layout.CONFIRM_TITLE_ROW, 1, layout.CONFIRM_TITLE)
+    title.font = _BOLD
+    ws.merge_cells(start_row=layout.CONFIRM_TITLE_ROW, start_column=1,
+                   end_row=layout.CONFIRM_TITLE_ROW, end_column=3)
+    month = quarter * 3 % 12 + 1
+    hint_year = year + (quarter == 4)
+    for (label_cell, label), column in zip(layout.CONFIRM_LABEL_CELLS.items(),
+                                           layout.CONFIRM_FIELDS, strict=True):
+        ws[label_cell] = label
+        ws[label_cell].border = _BORDER
+        ws[label_cell].font = _BOLD
+        cell = ws[layout.CONFIRM_CELLS[column.key]]
+        _input(cell, _CELL_FORMAT.get(column.kind))
+        if column.kind != layout.TEXT:
+            dv = _validation(column.kind, column.choices, year=year)
+            dv.add(cell.coordinate)
+            ws.add_data_validation(dv)
+        hint = ws.cell(cell.row, cell.column + 1,
+                       layout.CONFIRM_HINTS[column.key].format(year=hint_year, month=month))
+        hint.alignment = _WRAP
+        ws.row_dimensions[cell.row].height = 2 * _LINE_HEIGHT
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 24
+    ws.column_dimensions["C"].width = 56
     _protect(ws)
     _print_setup(ws, landscape=False, title_rows=None)
 
@@ -241,7 +283,7 @@ def _grid_sheet(ws: Worksheet, grid: Grid, values: dict, unit: str, year: int,
     for inp in grid.inputs:
         ws[inp.cell] = values.get((inp.topic, inp.key, inp.dim))
         _input(ws[inp.cell], _CELL_FORMAT[inp.kind])
-        by_kind.setdefault(inp.kind, _validation(inp.kind)).add(inp.cell)
+        by_kind.setdefault(inp.kind, _validation(inp.kind, year=year)).add(inp.cell)
     for dv in by_kind.values():
         ws.add_data_validation(dv)
     first_col = [t for c, t in grid.labels if ws[c].column == 1 and ws[c].row > layout.HEADER_ROW]
@@ -259,8 +301,10 @@ def _grid_sheet(ws: Worksheet, grid: Grid, values: dict, unit: str, year: int,
 
 def _register_sheet(ws: Worksheet, register: Register, rows: Sequence[RegisterRow], unit: str,
                     year: int, quarter: int) -> None:
-    _title(ws, _sheet_title(unit, year, quarter, register.title), register.note,
-           len(register.columns))
+    # the note spans the columns of the first printed page
+    first_page = (register.index(register.page_break_after) + 1 if register.page_break_after
+                  else len(register.columns))
+    _title(ws, _sheet_title(unit, year, quarter, register.title), register.note, first_page)
     last = max(register.last_row, layout.FIRST_ROW + len(rows) - 1)
     for j, column in enumerate(register.columns, start=1):
         _heading(ws.cell(layout.HEADER_ROW, j, column.label))
@@ -272,19 +316,43 @@ def _register_sheet(ws: Worksheet, register: Register, rows: Sequence[RegisterRo
             # copying the style array is much faster than setting four styles per cell
             ws.cell(row, j)._style = copy(first._style)
         if column.kind != layout.TEXT:
-            dv = _validation(column.kind, column.choices)
+            dv = _validation(column.kind, column.choices, year=year)
             dv.add(f"{letter}{layout.FIRST_ROW}:{letter}{last}")
             ws.add_data_validation(dv)
     for i, values in enumerate(rows):
         for j, column in enumerate(register.columns, start=1):
             ws.cell(layout.FIRST_ROW + i, j, values.get(column.key))
+    wrap = Alignment(wrap_text=True, vertical="center")
+    for row in range(layout.FIRST_ROW, last + 1):  # long outcomes and summaries wrap
+        for key in ("outcome", "summary"):
+            if key in register._indexes:
+                ws.cell(row, register.index(key) + 1).alignment = wrap
     ws.freeze_panes = f"B{layout.FIRST_ROW}"
     _protect(ws)
-    _print_setup(ws, landscape=True, title_rows=f"{layout.TITLE_ROW}:{layout.HEADER_ROW}")
+    _print_register(ws, register, last, _sheet_title(unit, year, quarter, register.title))
 
 
-def _lists_sheet(wb: Workbook, ws: Worksheet, cfg: Config) -> None:
-    """The closed lists on a hidden, locked sheet, each behind a defined name."""
+def _print_register(ws: Worksheet, register: Register, last: int, title: str) -> None:
+    """A4 landscape at full size, every prepared row inside the print area, the column
+    headings and the ID column repeated on every page, the halves of a row side by side."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.scale = 100
+    ws.page_setup.pageOrder = "overThenDown"
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_area = f"A1:{register.letters[-1]}{last}"
+    ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
+    ws.print_title_cols = f"{register.letters[0]}:{register.letters[0]}"
+    if register.page_break_after:
+        ws.col_breaks.append(Break(id=register.index(register.page_break_after) + 1))
+    ws.oddHeader.center.text = title
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _lists_sheet(wb: Workbook, ws: Worksheet, cfg: Config, fingerprint: str) -> None:
+    """The closed lists on a hidden, locked sheet, each behind a defined name, and the
+    fingerprint of the template as issued."""
     for j, choice in enumerate(layout.choice_lists(cfg).values(), start=1):
         ws.cell(1, j, choice.header).font = _BOLD
         for i, (_, text) in enumerate(choice.items):
@@ -293,6 +361,8 @@ def _lists_sheet(wb: Workbook, ws: Worksheet, cfg: Config) -> None:
             (t for _, t in choice.items), hi=60)
         wb.defined_names[choice.name] = DefinedName(
             choice.name, attr_text=layout.list_range(cfg, choice.name))
+    ws.cell(1, layout.FINGERPRINT_COLUMN, layout.FINGERPRINT_LABEL).font = _BOLD
+    ws[layout.FINGERPRINT_CELL] = fingerprint
     ws.sheet_state = "hidden"
     _protect(ws)
 
@@ -301,26 +371,31 @@ def _lists_sheet(wb: Workbook, ws: Worksheet, cfg: Config) -> None:
 
 def write_workbook(cfg: Config, path: str | Path, unit: str, year: int, quarter: int, *,
                    data: QuarterData | None = None,
-                   open_applications: Sequence[RegisterRow] = ()) -> Path:
-    """Write one quarter's workbook (through pipeline.atomic); never over an existing file.
+                   open_applications: Sequence[RegisterRow] = (),
+                   replace: bool = False) -> Path:
+    """Write one quarter's workbook (through pipeline.atomic); never over an existing file
+    unless `replace` (init_year refreshes an untouched template so).
 
     `open_applications` (register rows carried from the previous quarter) come first in the
     application register, then the rows of `data`."""
     path = Path(path)
-    if path.exists():
+    if path.exists() and not replace:
         raise FileExistsError(f"报表 {path} 已存在，不会覆盖。")
     data = data or QuarterData()
+    issued = issued_fingerprint(cfg, open_applications)
     wb = Workbook()
     wb.remove(wb.active)
     sheets = {name: wb.create_sheet(name) for name in layout.SHEETS}
     _instructions(sheets[layout.SHEET_INSTRUCTIONS], cfg, unit, year, quarter)
-    _header_sheet(sheets[layout.SHEET_HEADER], unit, year, quarter)
+    _header_sheet(sheets[layout.SHEET_HEADER], cfg, unit, year, quarter)
     for grid in layout.grids(cfg):
         _grid_sheet(sheets[grid.sheet], grid, data.inputs, unit, year, quarter)
     _register_sheet(sheets[layout.SHEET_APPLICATIONS], layout.APPLICATIONS,
                     [*open_applications, *data.applications], unit, year, quarter)
     _register_sheet(sheets[layout.SHEET_CASES], layout.CASES, data.cases, unit, year, quarter)
-    _lists_sheet(wb, sheets[layout.SHEET_LISTS], cfg)
+    for key, value in data.confirmation.items():
+        sheets[layout.SHEET_HEADER][layout.CONFIRM_CELLS[key]] = value
+    _lists_sheet(wb, sheets[layout.SHEET_LISTS], cfg, issued)
     wb.active = 0
     with atomic_path(path) as tmp:
         wb.save(tmp)
@@ -384,27 +459,68 @@ def open_at_end(cfg: Config, workbooks_dir: str | Path, year: int, quarter: int,
     return [carried_row(cfg, a, personal.get(a.app_id, {})) for a in still_open]
 
 
+def stored_fingerprint(path: str | Path) -> str | None:
+    """The fingerprint a workbook was issued with (on its hidden lists sheet), if readable."""
+    try:
+        with ingest.open_workbook(path) as wb:
+            sheet = ingest.read_sheet(wb, layout.SHEET_LISTS)
+    except BaseException as exc:  # noqa: B036 - any unreadable file just has none
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        return None
+    return normalize.clean_text(sheet.cell(layout.FINGERPRINT_CELL)) or None
+
+
+@dataclass
+class InitReport:
+    """What `init_year` did: new workbooks, untouched ones refreshed with the applications the
+    quarter before left open (path, how many), those left alone, and the unit-quarters whose
+    previous quarter has not come back yet (nothing could be carried)."""
+
+    written: list[Path] = field(default_factory=list)
+    refreshed: list[tuple[Path, int]] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    waiting: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _untouched(cfg: Config, workbooks_dir: Path, path: Path) -> bool:
+    """An accepted workbook nobody has typed into (its inputs are as issued)."""
+    result = ingest.ingest_file(cfg, workbooks_dir, path)
+    return result.accepted and not result.header.touched
+
+
 def init_year(cfg: Config, workbooks_dir: str | Path, year: int,
-              quarter: int | None = None) -> tuple[list[Path], list[Path]]:
-    """Blank workbooks for every unit and quarter of a year (or one quarter); an existing file is
-    never overwritten (it is listed as skipped).
+              quarter: int | None = None) -> InitReport:
+    """Workbooks for every unit and quarter of a year (or one quarter).
 
     Each new workbook's register starts with the applications still open at the end of the
-    previous quarter (Q1: the previous year's Q4), read from that quarter's workbook, unless that
-    workbook was itself only just created by this call."""
+    previous quarter (Q1: the previous year's Q4), read from that quarter's workbook. A
+    workbook that exists is never overwritten once a person has typed into it; an untouched one
+    (a blank template as issued) is written again when the previous quarter now leaves
+    applications open that it does not carry, so the register the officer opens is complete."""
     workbooks_dir = Path(workbooks_dir)
-    written: list[Path] = []
-    skipped: list[Path] = []
+    report = InitReport()
     for q in (quarter,) if quarter else (1, 2, 3, 4):
         for unit in cfg.units:
-            existing = _existing_workbook(workbooks_dir, year, q, unit)
-            if existing:
-                skipped.append(existing)
-                continue
-            path = layout.quarter_path(workbooks_dir, year, q, unit)
             prev_year, prev_q = _previous(year, q)
-            prev = layout.quarter_path(workbooks_dir, prev_year, prev_q, unit)
-            carried = [] if prev in written else open_at_end(cfg, workbooks_dir, prev_year,
-                                                              prev_q, unit)
-            written.append(write_workbook(cfg, path, unit, year, q, open_applications=carried))
-    return written, skipped
+            prev = _existing_workbook(workbooks_dir, prev_year, prev_q, unit)
+            fresh = prev in report.written or prev in {p for p, _ in report.refreshed}
+            if quarter and prev_year == year and (
+                    prev is None or fresh or _untouched(cfg, workbooks_dir, prev)):
+                report.waiting.append((unit, q))
+            carried = [] if prev is None or fresh else open_at_end(
+                cfg, workbooks_dir, prev_year, prev_q, unit)
+            path = layout.quarter_path(workbooks_dir, year, q, unit)
+            existing = _existing_workbook(workbooks_dir, year, q, unit)
+            if existing is None:
+                report.written.append(write_workbook(cfg, path, unit, year, q,
+                                                     open_applications=carried))
+            elif (existing == path and carried
+                  and stored_fingerprint(path) != issued_fingerprint(cfg, carried)
+                  and _untouched(cfg, workbooks_dir, path)):
+                write_workbook(cfg, path, unit, year, q, open_applications=carried,
+                               replace=True)
+                report.refreshed.append((path, len(carried)))
+            else:
+                report.skipped.append(existing)
+    return report

@@ -35,8 +35,8 @@ def build_seed_store(path: Path, cfg) -> Path:
     from pipeline.consolidate import fact_sums
     from pipeline.findings import Finding
     from pipeline.model import YearTables
-    from pipeline.records import Application, Case, Fact, Source
-    from pipeline.store import StoreContent, Submission, write_store
+    from pipeline.records import Application, Case, Fact, Source, Submission
+    from pipeline.store import StoreContent, write_store
     from tests import seed_tables as st
 
     content = StoreContent()
@@ -56,7 +56,7 @@ def build_seed_store(path: Path, cfg) -> Path:
                                               file, "主动公开", "B5"))
                     content.facts.append(Fact(unit, year, q, "disclosure", cat,
                                               cfg.channels[0], n, file, "主动公开", "C5"))
-                content.submissions.append(Submission(year, unit, q, file, "submitted"))
+                content.submissions.append(Submission(year, unit, q, file, "confirmed"))
         meetings = st.SAMPLE_FIGURES[year]["interpretations"]
         for q, n in enumerate(_split(meetings, 4), start=1):
             file = f"{year}/第{q}季度/{year}年第{q}季度-街道本级.xlsx"

@@ -174,15 +174,18 @@ def test_review_and_litigation_from_table_c(figs):
 def test_submission_matrix(figs):
     heat = figs["submissions"].data[0]
     assert list(heat.y)[0] == "街道本级" and len(heat.y) == 7
-    assert all(cell == "已提交" for row in heat.text for cell in row)
+    assert all(cell == "已确认" for row in heat.text for cell in row)
 
 
 def test_submission_matrix_on_a_tiny_frame():
-    subs = pd.DataFrame({"year": 2023, "unit": ["甲", "甲", "乙"], "quarter": [1, 2, 1],
-                         "status": ["submitted", "errors", "missing"]})
+    subs = pd.DataFrame({"year": 2023, "unit": ["甲", "甲", "甲", "甲", "乙"],
+                         "quarter": [1, 2, 3, 4, 1],
+                         "status": ["confirmed", "errors", "filling", "untouched", "missing"]})
     heat = charts.submissions_chart(subs, ["甲", "乙"], 2023).data[0]
-    assert [list(r) for r in heat.text] == [["已提交", "有错误", "无记录", "无记录"],
-                                            ["未提交", "无记录", "无记录", "无记录"]]
+    assert [list(r) for r in heat.text] == [["已确认", "有错误", "填写中", "未填"],
+                                            ["未收到", "无记录", "无记录", "无记录"]]
+    # each state its own colour: the five codes are distinct
+    assert len({z for row in heat.z for z in row if z is not None}) == 5
 
 
 def test_findings_counted_by_rule(figs):

@@ -112,7 +112,7 @@ def test_init_writes_every_template_and_never_overwrites(tmp_path, repo_root, co
     capsys.readouterr()
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "共生成 0 本，跳过 28 本" in out
+    assert "共生成 0 本，更新 0 本，跳过 28 本" in out
     assert {p: p.read_bytes() for p in files} == before
 
 

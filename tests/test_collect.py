@@ -89,7 +89,7 @@ def test_files_each_workbook_by_its_header_and_lists_the_rest(config, mixed):
         "去年的报表.xlsx": "CO004", "幸福社区.xlsx": "CO005", "旧版报表.xlsx": "CO006",
         "改过的报表.xlsx": "CO003", "兴业社区一季度.xlsx": "CO007",
         "邮件附件/兴业社区一季度(2).xlsx": "CO007", "报表.xlsx": "CO002", "盖章版.pdf": "CO001"}
-    assert report.errors == 7  # everything rejected but the PDF, which is only a warning
+    assert report.errors == 8  # everything rejected, the PDF included: it is not a return
 
     # the earlier version keeps the old bytes; the filed copies are the inbox bytes, mtime kept
     (replaced,) = report.replaced
@@ -115,7 +115,9 @@ def test_rejections_say_why_in_chinese(config, mixed):
     report = collect(config, inbox, wb, 2023, now=NOW)
     reasons = {r.source: r.reason for r in report.rejected}
     assert "表内年度为 2022 年，不是本次收集的 2023 年" in reasons["去年的报表.xlsx"]
-    assert "xxgk collect --year 2022" in reasons["去年的报表.xlsx"]
+    # a copy of last year's workbook: the advice never points at last year's (accepted) files
+    assert "xxgk collect --year 2022" not in reasons["去年的报表.xlsx"]
+    assert "xxgk init --year 2023 --quarter 4" in reasons["去年的报表.xlsx"]
     assert "“幸福社区”不在 xxgk.toml 的单位名单中" in reasons["幸福社区.xlsx"]
     assert "版本“2022.1”" in reasons["旧版报表.xlsx"]
     assert "xxgk init --year 2023 --quarter 2" in reasons["旧版报表.xlsx"]
@@ -213,25 +215,28 @@ def test_xls_resubmission_displaces_the_xlsx(config, tmp_path):
 def test_cli_prints_what_was_filed_and_who_is_missing(config, repo_root, tmp_path, capsys):
     wb, inbox = tmp_path / "workbooks", tmp_path / "inbox"
     _workbook(config, inbox / "明德社区3季度.xlsx", "明德社区", 3, 1)
-    (inbox / "盖章版.pdf").write_bytes(b"%PDF-1.4\n")
-    argv = ["collect", "--year", "2023", "--workbooks", str(wb),
-            "--config", str(repo_root / "xxgk.toml"), str(inbox)]
-    assert main(argv) == 0  # a stray PDF is only a warning
+    argv = ["collect", "--year", "2023", "--workbooks", str(wb), "--outputs",
+            str(tmp_path / "outputs"), "--config", str(repo_root / "xxgk.toml"), str(inbox)]
+    assert main(argv) == 0
     out = capsys.readouterr().out.splitlines()
     assert "已归档：明德社区3季度.xlsx → 2023/第3季度/2023年第3季度-明德社区.xlsx" in out
-    assert "2023年报送情况：" in out
+    assert any(line.startswith("2023年报送情况（数据截至第3季度") for line in out)
     (row,) = [line for line in out if line.startswith("明德社区")]
-    assert row.split() == ["明德社区", "未交", "未交", "已交", "未交"]
-    assert out[-1] == f"未交 {4 * len(config.units) - 1} 本，有错 0 本。"
+    assert row.split() == ["明德社区", "未收到", "未收到", "填写中", "未收到"]
+    assert f"共 {4 * len(config.units)} 本：未收到 {4 * len(config.units) - 1} 本，" \
+           "未填 0 本，填写中 1 本，已确认 0 本，有错误 0 本。" in out
+    (inbox / "盖章版.pdf").write_bytes(b"%PDF-1.4\n")  # not a return: an error
+    assert main(argv) == 1
+    (inbox / "盖章版.pdf").unlink()
     _workbook(config, inbox / "去年的.xlsx", "明德社区", 1, 1, year=2022)
     assert main(argv) == 1
 
 
 def test_rules_are_declared():
     ours = {r.id: r for r in all_rules() if r.id.startswith("CO")}
-    assert set(ours) == {"CO001", "CO002", "CO003", "CO004", "CO005", "CO006", "CO007"}
-    assert ours["CO001"].severity == "warning"
-    assert all(r.severity == "error" for k, r in ours.items() if k != "CO001")
+    assert set(ours) == {"CO001", "CO002", "CO003", "CO004", "CO005", "CO006", "CO007",
+                         "CO008"}
+    assert all(r.severity == "error" for r in ours.values())
 
 
 def test_a_file_that_cannot_be_read_is_listed_not_raised(config, tmp_path, monkeypatch):

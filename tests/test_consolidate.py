@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline import statutory
-from pipeline.consolidate import consolidate_year, submissions
-from pipeline.findings import Finding
+from pipeline.consolidate import consolidate_year
 from pipeline.model import YearTables
 from pipeline.records import Application, Case, Fact, Header, Source
 from pipeline.review import review_year
@@ -350,31 +349,3 @@ def test_unknown_calendar_year_leaves_the_on_time_figures_unknown(config):
     assert c.tables.figures["answered_late"] is None
     assert [f.rule for f in c.findings] == ["DL001"]
     assert c.tables.b[("disclosed", "natural")] == 1  # the tables do not depend on it
-
-
-# --- Submissions --------------------------------------------------------------------------------
-
-def test_submission_status_per_unit_and_quarter(config):
-    headers = headers_for(config, 2023, quarters=(1, 2))
-    bad = file_of(2023, 2, "明德社区")
-    findings = [Finding("IN001", "error", "x", file=bad),
-                Finding("IN002", "warning", "y", file=file_of(2023, 1, "明德社区"))]
-    subs = submissions(config, 2023, headers, findings)
-    assert len(subs) == len(config.units) * 4
-    status = {(s.unit, s.quarter): (s.status, s.file) for s in subs}
-    assert status[("明德社区", 2)] == ("errors", bad)
-    assert status[("明德社区", 1)] == ("submitted", file_of(2023, 1, "明德社区"))
-    assert status[("街道本级", 3)] == ("missing", None)
-    assert {s.year for s in subs} == {2023}
-
-
-def test_a_rejected_file_counts_as_handed_in_with_errors(config):
-    from pipeline.consolidate import submissions
-    from pipeline.findings import Finding
-
-    bad = Finding("ID103", "error", "表头与文件夹不一致", unit="青松社区",
-                  file="2023/第2季度/2023年第2季度-青松社区.xlsx", year=2023)
-    subs = {(s.unit, s.quarter): s for s in submissions(config, 2023, [], [bad])}
-    assert subs[("青松社区", 2)].status == "errors"
-    assert subs[("青松社区", 2)].file == "2023/第2季度/2023年第2季度-青松社区.xlsx"
-    assert subs[("青松社区", 1)].status == "missing"

@@ -118,7 +118,8 @@ def test_notebook_is_committed_clean_with_declared_parameters():
     params = {k: v["default"] for k, v in declared_parameters(notebook_path("dashboard.ipynb")).items()}
     assert params == {"year": "2023", "years_back": "2", "unit": '""', "all_units": "False",
                       "units": "[]", "store_path": '"../outputs/xxgk.sqlite"',
-                      "output_dir": '"../outputs/2023/dashboards"', "config_path": '""'}
+                      "output_dir": '"../outputs/2023/dashboards"', "config_path": '""',
+                      "draft": "False"}
     # Markdown in Chinese explains the charts.
     md = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "按内容类别" in md and "据已公开报表" in md

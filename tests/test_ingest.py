@@ -71,7 +71,7 @@ def test_reads_back_exactly_what_was_written(config, tmp_path):
     assert result.findings == []
     assert result.accepted
     assert (result.header.unit, result.header.year, result.header.quarter,
-            result.header.version) == (UNIT, 2023, 2, "2024.1")
+            result.header.version) == (UNIT, 2023, 2, "2025.1")
     assert {(f.topic, f.key, f.dim): f.value for f in result.facts} == inputs
     assert all((f.unit, f.year, f.quarter) == (UNIT, 2023, 2) for f in result.facts)
     rel = "2023/第2季度/2023年第2季度-街道本级.xlsx"

@@ -124,7 +124,6 @@ def test_rules_at_a_subdistrict_are_a_warning():
     t.a[("rules", "in_force")] = 1
     found = review_year(t, None)
     assert [(f.rule, f.severity) for f in found] == [("RV102", "warning")] * 2
-    assert review_year(t, None, is_subdistrict=False) == []
 
 
 def test_year_on_year_jumps_in_figures_and_totals():
@@ -138,6 +137,13 @@ def test_year_on_year_jumps_in_figures_and_totals():
     assert any("主动公开政府信息条数" in f.message and "600" in f.message for f in found)
     t.figures.update(items_published=500, interpretations=4)   # exactly 5× and exactly 1/5
     assert review_year(t, prev) == []
+
+
+def test_a_partial_year_is_not_judged_against_a_whole_one():
+    prev = year(2022, st.sample_2022, {"items_published": 1000})
+    t = year(2023, st.seed_2023, {"items_published": 150})  # half a year's returns so far
+    assert rules(review_year(t, prev)) == ["RV103"]
+    assert review_year(t, prev, partial=True) == []
 
 
 def test_a_jump_in_applications_received_is_warned():

@@ -54,7 +54,7 @@ def test_header_carries_unit_year_quarter_version_and_is_locked(blank):
     assert [ws["A4"].value, ws["A5"].value, ws["A6"].value, ws["A7"].value] == [
         "填报单位", "年度", "季度", "报表版本"]
     assert [ws["B4"].value, ws["B5"].value, ws["B6"].value, ws["B7"].value] == [
-        "青松社区", 2023, 2, "2024.1"]
+        "青松社区", 2023, 2, "2025.1"]
     assert ws.protection.sheet and ws.protection.password is None
     assert ws["B4"].protection.locked
 
@@ -143,9 +143,13 @@ def test_frozen_headers_widths_and_a4_print_setup(blank):
         ws = blank[name]
         assert ws.freeze_panes == "B4", name
         assert ws.page_setup.paperSize == 9  # A4
-        assert ws.print_title_rows == "$1:$3"
-    assert blank["依申请公开台账"].page_setup.orientation == "landscape"
-    assert blank["依申请公开台账"].column_dimensions["N"].width > 30
+        registers = ("依申请公开台账", "复议诉讼台账")
+        assert ws.print_title_rows == ("$3:$3" if name in registers else "$1:$3")
+    reg = blank["依申请公开台账"]
+    assert reg.page_setup.orientation == "landscape" and reg.page_setup.scale == 100
+    assert reg.print_title_cols == "$A:$A"
+    assert reg.print_area == "'依申请公开台账'!$A$1:$P$103"  # every prepared row
+    assert [b.id for b in reg.col_breaks.brk] == [8]  # after 申请内容摘要 (H)
     assert blank["主动公开"].column_dimensions["A"].width >= 10
 
 
@@ -181,8 +185,9 @@ def _sha(path):
 
 
 def test_init_year_writes_every_unit_and_quarter_and_never_overwrites(config, tmp_path):
-    written, skipped = init_year(config, tmp_path, 2024)
-    assert len(written) == 28 and skipped == []
+    done = init_year(config, tmp_path, 2024)
+    written, skipped = done.written, done.skipped
+    assert len(written) == 28 and skipped == [] and done.refreshed == []
     first = tmp_path / "2024" / "第1季度" / "2024年第1季度-街道本级.xlsx"
     assert first in written
     assert (tmp_path / "2024" / "第4季度" / "2024年第4季度-友谊社区.xlsx").is_file()
@@ -190,13 +195,13 @@ def test_init_year_writes_every_unit_and_quarter_and_never_overwrites(config, tm
     wb["主动公开"]["B4"] = 5  # someone has started filling it
     wb.save(first)
     digest = _sha(first)
-    written2, skipped2 = init_year(config, tmp_path, 2024)
-    assert written2 == [] and len(skipped2) == 28
+    again = init_year(config, tmp_path, 2024)
+    assert again.written == [] and len(again.skipped) == 28 and again.refreshed == []
     assert _sha(first) == digest
 
 
 def test_init_one_quarter_only(two_units, tmp_path):
-    written, _ = init_year(two_units, tmp_path, 2024, quarter=3)
+    written = init_year(two_units, tmp_path, 2024, quarter=3).written
     assert len(written) == 2
     assert all(p.parent.name == "第3季度" for p in written)
 
@@ -215,7 +220,7 @@ def test_q1_starts_with_applications_open_at_the_end_of_last_year(two_units, tmp
         _app("2023-005", date(2023, 12, 20), name="测试乙", cls="商业企业"),
         _app("2023-004", date(2023, 11, 2), date(2023, 11, 20), "（一）予以公开"),
     ]))
-    written, _ = init_year(config, tmp_path, 2024)
+    written = init_year(config, tmp_path, 2024).written
     q1 = layout.quarter_path(tmp_path, 2024, 1, "街道本级")
     assert q1 in written
     reg = openpyxl.load_workbook(q1)["依申请公开台账"]
@@ -246,9 +251,11 @@ def test_init_a_later_quarter_carries_what_was_open_at_the_end_of_the_previous(t
         _app("2024-002", date(2024, 3, 26), date(2024, 3, 28), "（一）予以公开"),
         _app("2024-003", date(2024, 3, 27), date(2024, 3, 29)),  # answer date, no outcome yet
     ]))
-    written, skipped = init_year(config, tmp_path, 2024, quarter=2)
+    done = init_year(config, tmp_path, 2024, quarter=2)
     q2 = layout.quarter_path(tmp_path, 2024, 2, "明德社区")
-    assert q2 in written and skipped == []
+    assert q2 in done.written and done.skipped == []
+    # 街道本级 has no first quarter yet: nothing could be carried, and init says so
+    assert done.waiting == [("街道本级", 2)]
     reg = openpyxl.load_workbook(q2)["依申请公开台账"]
     assert [reg["A4"].value, reg["A5"].value, reg["A6"].value] == ["2024-001", "2024-003", None]
     assert reg["B4"].value.date() == date(2024, 3, 25)
@@ -279,3 +286,47 @@ def test_parse_quarter_path(rel, expected):
 def test_quarter_end():
     assert [layout.quarter_end(2024, q) for q in (1, 2, 3, 4)] == [
         date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31)]
+
+
+def test_an_untouched_template_is_refreshed_with_what_the_quarter_before_left_open(
+        two_units, tmp_path):
+    """`init --year 2024` made all four quarters blank up front; once the first quarter comes
+    back with an open application, `init --quarter 2` writes it into the second quarter's
+    template nobody has typed into yet, and never into one a person has."""
+    config = two_units
+    init_year(config, tmp_path, 2024)
+    q1 = layout.quarter_path(tmp_path, 2024, 1, "街道本级")
+    q2 = layout.quarter_path(tmp_path, 2024, 2, "街道本级")
+    other_q2 = layout.quarter_path(tmp_path, 2024, 2, "明德社区")
+    untouched_other = _sha(other_q2)
+    wb = openpyxl.load_workbook(q1)
+    for cell, value in zip("ABCDE", ("2024-007", date(2024, 3, 28), "信函", "自然人", "测试丙"),
+                           strict=True):
+        wb["依申请公开台账"][f"{cell}4"] = value
+    wb.save(q1)
+
+    done = init_year(config, tmp_path, 2024, quarter=2)
+    assert done.refreshed == [(q2, 1)] and done.written == []
+    assert done.skipped == [other_q2] and _sha(other_q2) == untouched_other
+    reg = openpyxl.load_workbook(q2)["依申请公开台账"]
+    assert (reg["A4"].value, reg["E4"].value) == ("2024-007", "测试丙")
+    result = ingest.ingest_file(config, tmp_path, q2)
+    assert result.header.touched is False  # still as issued: the officer has not typed yet
+
+    # Run again: nothing new to carry, nothing rewritten.
+    digest = _sha(q2)
+    assert init_year(config, tmp_path, 2024, quarter=2).refreshed == []
+    assert _sha(q2) == digest
+
+    # Once the officer has typed into the second quarter, it is never written again, even
+    # when the first quarter leaves more open.
+    wb = openpyxl.load_workbook(q2)
+    wb["主动公开"]["B4"] = 2
+    wb.save(q2)
+    wb = openpyxl.load_workbook(q1)
+    for cell, value in zip("ABCD", ("2024-008", date(2024, 3, 29), "信函", "自然人"), strict=True):
+        wb["依申请公开台账"][f"{cell}5"] = value
+    wb.save(q1)
+    typed = _sha(q2)
+    done = init_year(config, tmp_path, 2024, quarter=2)
+    assert done.refreshed == [] and q2 in done.skipped and _sha(q2) == typed
