@@ -52,11 +52,10 @@ define("CS008", "note", "上年结转的申请与本年台账对不上",
        "上年未办结的申请应沿用原编号和收到日期列入本年第1季度台账；请补列缺少的申请，"
        "或核对上年的报告。")
 
-define("CS009", "error", "同一申请登记在两个单位的台账中",
-       "申请 {ident}（收到日期 {received}，申请人类型“{applicant}”）同时登记在{unit_a}的台账"
-       "（{file_a}“{sheet_a}”{cell_a}）和{unit_b}的台账（{file_b}“{sheet_b}”{cell_b}）中，"
-       "在表二中被计算了两次。同一件申请只由办理它的单位登记：请从没有办理它的单位的台账中删去"
-       "这一行（各季度的台账都要删去）；如果是两件不同的申请，请给其中一件改用不同的编号。")
+define("CS009", "error", "同一申请登记在几个单位的台账中",
+       "申请 {ident}（收到日期 {received}，申请人类型“{applicant}”）同时登记在{count}个单位的台账中："
+       "{places}，在表二中被计算了{count}次。同一件申请只由办理它的单位登记：请从没有办理它的单位的"
+       "台账中删去这一行（各季度的台账都要删去）；如果是不同的申请，请给它们改用不同的编号。")
 define("CS010", "error", "台账日期晚于今天",
        "{what} {ident} 的{column}为 {value}，晚于今天（{today}）。请核对年、月是否写错；"
        "尚未发生的事项不要预先登记。第4季度收到、次年1月答复的申请，答复日期照实填写即可。")
@@ -454,23 +453,22 @@ def _carried_in_check(year: int, previous: YearTables, carried_in: list[tuple[st
 
 
 def _registered_twice(year: int, parts: list[UnitPart]) -> list[Finding]:
-    """An application (same ID, received date and applicant class) in two units' registers
-    is counted by both: an error at the second, naming both cells (CS009)."""
-    first: dict[tuple[str, str, str], tuple[str, Registered]] = {}
-    out = []
+    """An application (same ID, received date and applicant class) in several units'
+    registers is counted by each: an error at each of their cells, naming them all (CS009),
+    as two files of one unit-quarter are each reported (ID105)."""
+    by_key: dict[tuple[str, str, str], list[tuple[str, Registered]]] = defaultdict(list)
     for part in parts:
         for r in part.registered:
-            key = (r.app_id, r.received, r.applicant_class)
-            if key not in first:
-                first[key] = (part.unit, r)
-                continue
-            unit_a, a = first[key]
-            out.append(finding(
-                "CS009", unit=part.unit, file=r.file, sheet=r.sheet, cell=r.cell, year=year,
-                ident=r.app_id, received=r.received,
-                applicant=_CLASSES.get(r.applicant_class, r.applicant_class), unit_a=unit_a,
-                file_a=a.file, sheet_a=a.sheet, cell_a=a.cell, unit_b=part.unit, file_b=r.file,
-                sheet_b=r.sheet, cell_b=r.cell))
+            by_key[(r.app_id, r.received, r.applicant_class)].append((part.unit, r))
+    out = []
+    for (ident, received, cls), places in by_key.items():
+        if len(places) < 2:
+            continue
+        named = "、".join(f"{unit}（{r.file}“{r.sheet}”{r.cell}）" for unit, r in places)
+        out += [finding("CS009", unit=unit, file=r.file, sheet=r.sheet, cell=r.cell, year=year,
+                        ident=ident, received=received, applicant=_CLASSES.get(cls, cls),
+                        count=len(places), places=named)
+                for unit, r in places]
     return out
 
 
