@@ -36,6 +36,17 @@ from pipeline.records import Application, Case, Fact, Header, Source
 
 # --- Rules -------------------------------------------------------------------------------------
 
+# Values no sub-district can have (the rule texts quote them). A quarter's count in a grid
+# above GRID_COUNT_LARGE (~1,600 a working day) is far beyond any sub-district: a warning;
+# above GRID_COUNT_IMPOSSIBLE (~16,000 a working day) it cannot be true: an error, not counted.
+# Consultation longer than a year's working days (~250; a quarter has ~62) and a fee above
+# what the fee rules (国办函〔2020〕109号) could charge for one application cannot be true
+# either: errors, and the value is read as not filled (not used for the deadline, the fees).
+GRID_COUNT_LARGE = 100_000
+GRID_COUNT_IMPOSSIBLE = 1_000_000
+MAX_CONSULT_DAYS = 250
+MAX_FEE = 100_000
+
 define("IN001", "error", "文件无法打开",
        "无法打开此文件（{reason}）。请用 Excel 或 WPS 打开确认文件没有损坏，另存为 .xlsx 后重新放入。")
 define("IN002", "error", "缺少工作表",
@@ -79,13 +90,13 @@ define("IN208", "note", "台账中只有预填序号的行",
        "其他各列都是空白，已按空行处理，不计入表格。如果其中有已登记的{what}，请补填收到日期等内容；"
        "序号可以保留，也可以删去。")
 define("IN209", "error", "征求第三方意见天数不合实际",
-       "申请“{ident}”的“{column}”为 {value} 天，超过一年的工作日数（{limit} 天；一个季度约62个工作日），"
-       "不可能属实，未用于计算答复期限（暂按0天计）。请核对是否多打了位数；天数按工作日计，"
-       "只填等待第三方或其他机关意见的天数。")
+       f"申请“{{ident}}”的“{{column}}”为 {{value}} 天，超过一年的工作日数（{MAX_CONSULT_DAYS} 天；"
+       "一个季度约62个工作日），不可能属实，未用于计算答复期限（暂按0天计）。请核对是否多打了位数；"
+       "天数按工作日计，只填等待第三方或其他机关意见的天数。")
 define("IN210", "error", "信息处理费金额不合实际",
-       "申请“{ident}”的“{column}”为 {value} 元，超过 {limit} 元。按《政府信息公开信息处理费管理办法》"
-       "的标准，一件申请的收费远到不了这个数，未计入收费金额。请核对是否多打了位数，或把别的数"
-       "（如电话号码、全年合计）填在了这里；金额以元为单位。")
+       f"申请“{{ident}}”的“{{column}}”为 {{value}} 元，超过 {MAX_FEE} 元。按《政府信息公开信息处理费"
+       "管理办法》的标准，一件申请的收费远到不了这个数，未计入收费金额。请核对是否多打了位数，"
+       "或把别的数（如电话号码、全年合计）填在了这里；金额以元为单位。")
 define("IN301", "error", "渠道条数多于去重条数",
        "“{category}”在“{channel}”公开 {count} 条，多于本类别去重后的 {distinct} 条。"
        "去重条数不能少于任一渠道的条数，请核对。")
@@ -94,11 +105,11 @@ define("IN302", "warning", "各渠道条数之和少于去重条数",
        "请核对是否漏填了渠道。")
 
 define("IN303", "warning", "数字远超街道规模",
-       "{label}为 {value}，超过 {limit}：一个街道（乡镇）一个季度远到不了这个数。请核对是否多打了几位，"
-       "或把全年、全区的数字填在了这里；确实无误的可以不改。")
+       f"{{label}}为 {{value}}，超过 {GRID_COUNT_LARGE}：一个街道（乡镇）一个季度远到不了这个数。"
+       "请核对是否多打了几位，或把全年、全区的数字填在了这里；确实无误的可以不改。")
 define("IN304", "error", "数字大得不可能",
-       "{label}为 {value}，超过 {limit}（相当于每个工作日上万件），不可能属实，未计入表格。"
-       "请核对是否多打了几位，或误填了电话、证件号码等其他数字。")
+       f"{{label}}为 {{value}}，超过 {GRID_COUNT_IMPOSSIBLE}（相当于每个工作日上万件），不可能属实，"
+       "未计入表格。请核对是否多打了几位，或误填了电话、证件号码等其他数字。")
 
 define("ID101", "error", "文件位置或名称不符合约定",
        "文件位置或名称不符合约定，未读取。{expected}")
@@ -566,18 +577,11 @@ def _read_grid(sheets: _SheetReader, grid: Grid, ctx: _Context) -> list[Fact]:
     return facts
 
 
-# A quarter's count in a grid above this is far beyond any sub-district (IN303, a warning:
-# 100,000 items a quarter is ~1,600 a working day); above GRID_COUNT_IMPOSSIBLE (~16,000 a
-# working day) it cannot be true (IN304, an error, and the value is not counted).
-GRID_COUNT_LARGE = 100_000
-GRID_COUNT_IMPOSSIBLE = 1_000_000
-
-
 def _too_large_count(value: int, sheet: str, inp, ctx: _Context) -> bool:
     """A count above GRID_COUNT_LARGE is reported; True when it is impossible (not read)."""
     impossible = value > GRID_COUNT_IMPOSSIBLE
     ctx.add("IN304" if impossible else "IN303", sheet=sheet, cell=inp.cell, label=inp.label,
-            value=value, limit=GRID_COUNT_IMPOSSIBLE if impossible else GRID_COUNT_LARGE)
+            value=value)
     return impossible
 
 
@@ -745,10 +749,7 @@ _APPLICATION_ORDER = (("received", "answered"), ("received", "correction_sent"),
                       ("correction_received", "answered"))
 
 
-# Values of an application beyond these cannot be true: consultation longer than a year's
-# working days (~250; a quarter has ~62), a fee above what the fee rules (国办函〔2020〕109号)
-# could charge for one application. Reported, and read as not filled.
-APPLICATION_LIMITS = (("consult_days", 250, "IN209"), ("fee", 100_000, "IN210"))
+APPLICATION_LIMITS = (("consult_days", MAX_CONSULT_DAYS, "IN209"), ("fee", MAX_FEE, "IN210"))
 
 
 def _check_application(v: dict, addresses, errored, ctx: _Context) -> None:
@@ -756,8 +757,7 @@ def _check_application(v: dict, addresses, errored, ctx: _Context) -> None:
     for key, limit, rule in APPLICATION_LIMITS:
         if v.get(key) is not None and v[key] > limit:
             ctx.add(rule, sheet=reg.sheet, cell=addresses[key], ident=v["app_id"],
-                    column=reg.column(key).label, value=normalize.clean_text(v[key]),
-                    limit=limit)
+                    column=reg.column(key).label, value=normalize.clean_text(v[key]))
             v[key] = None
             errored.add(key)
     _require(v, ("received", "applicant_class"), reg, "申请", addresses, errored, ctx)
