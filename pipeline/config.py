@@ -9,6 +9,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import normalize
+
 
 class ConfigError(Exception):
     """The configuration cannot be used; the message (Chinese) names the file and the key."""
@@ -68,6 +70,27 @@ def _section(data: dict, name: str, path: Path) -> dict:
     return table
 
 
+def _unit_names(units: tuple[str, ...], path: Path) -> tuple[str, ...]:
+    """Unit names are matched against the workbooks' headers: one holding an invisible
+    character, or two that are one name written two ways (full-width or compatibility
+    forms), would make files of one unit look like another's."""
+    seen: dict[str, str] = {}
+    for unit in units:
+        hidden = normalize.invisible(unit)
+        if hidden:
+            raise ConfigError(
+                f"配置文件 {path} 中 [units] names 的“{unit}”含有看不见的字符："
+                f"{normalize.describe_invisible(hidden)}。这类字符常随复制粘贴带入，"
+                "会使报表上的单位名称对不上。请在配置文件中重新输入这个单位名称。")
+        same = seen.setdefault(normalize.identity(unit), unit)
+        if same != unit:
+            raise ConfigError(
+                f"配置文件 {path} 中 [units] names 的“{same}”和“{unit}”是同一个名称的不同写法"
+                f"（全角与半角字符，或兼容汉字与常用汉字，统一后都是“{normalize.identity(unit)}”）。"
+                "请只保留一个，并统一写法。")
+    return units
+
+
 def load_config(path: str | Path) -> Config:
     path = Path(path)
     if not path.is_file():
@@ -86,7 +109,7 @@ def load_config(path: str | Path) -> Config:
     return Config(
         path=path,
         organ=organ,
-        units=_get(units_t, "units", "names", path, list),
+        units=_unit_names(_get(units_t, "units", "names", path, list), path),
         categories=_get(disc, "disclosure", "categories", path, list),
         channels=_get(disc, "disclosure", "channels", path, list),
         interpretation_forms=_get(disc, "disclosure", "interpretation_forms", path, list),

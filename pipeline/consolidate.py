@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
-from pipeline import statutory
+from pipeline import layout, statutory
 from pipeline.config import Config
 from pipeline.deadlines import assess_register, at_row
 from pipeline.findings import Finding, define, finding
@@ -50,6 +51,14 @@ define("CS008", "note", "上年结转的申请与本年台账对不上",
        "上年“{carried_out}”共{expected}件，本年台账中上年收到的申请共{found}件{listed}。"
        "上年未办结的申请应沿用原编号和收到日期列入本年第1季度台账；请补列缺少的申请，"
        "或核对上年的报告。")
+
+define("CS009", "error", "同一申请登记在几个单位的台账中",
+       "申请 {ident}（收到日期 {received}，申请人类型“{applicant}”）同时登记在{count}个单位的台账中："
+       "{places}，在表二中被计算了{count}次。同一件申请只由办理它的单位登记：请从没有办理它的单位的"
+       "台账中删去这一行（各季度的台账都要删去）；如果是不同的申请，请给它们改用不同的编号。")
+define("CS010", "error", "台账日期晚于今天",
+       "{what} {ident} 的{column}为 {value}，晚于今天（{today}）。请核对年、月是否写错；"
+       "尚未发生的事项不要预先登记。第4季度收到、次年1月答复的申请，答复日期照实填写即可。")
 
 
 @dataclass
@@ -280,14 +289,38 @@ def fact_sums(facts: list[Fact]) -> FactSums:
     return sums
 
 
+class Registered(NamedTuple):
+    """An application as a unit registered it, for the check across units (CS009)."""
+
+    app_id: str
+    received: str  # ISO date
+    applicant_class: str
+    file: str
+    sheet: str
+    cell: str
+
+
+class Later(NamedTuple):
+    """A register cell whose date lies after the day the year is judged on (a fourth
+    quarter's application answered in January; or a date in the future, CS010)."""
+
+    day: str  # ISO date
+    what: str
+    ident: str
+    column: str
+    file: str
+    sheet: str
+    cell: str
+
+
 @dataclass
 class UnitPart:
     """What one unit's records of a year add to the year. Every rule of consolidation looks at
     one unit's records at a time, so after one workbook changed only its unit is worked out
     again; the year is the sum of its units' parts (see combine).
 
-    The summary (headers to findings) is kept between runs; lineage, register and cases are
-    written to the store once and not kept."""
+    The summary (headers to findings, registered and later) is kept between runs; lineage,
+    register and cases are written to the store once and not kept."""
 
     unit: str
     headers: list[Header]
@@ -300,6 +333,9 @@ class UnitPart:
     lineage: list[Lineage] = field(default_factory=list)
     register: list[tuple[Application, int | None, bool | None]] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    # Kept between runs, for the checks across units and against today (see combine):
+    registered: list[Registered] = field(default_factory=list)
+    later: list[Later] = field(default_factory=list)
 
 
 def consolidate_unit(year: int, unit: str, headers: list[Header], facts: list[Fact],
@@ -310,8 +346,11 @@ def consolidate_unit(year: int, unit: str, headers: list[Header], facts: list[Fa
     findings: list[Finding] = []
     _table_a(tally, facts)
 
+    later = _later(applications, cases, as_of)
     apps, found = collapse(applications, "app_id", ("received", "applicant_class"), "申请")
     findings += found
+    if later:
+        apps = [_as_of_view(a, as_of) for a in apps]
     register, found = assess_register(apps, as_of)
     findings += found
     closed, carried_in, found = _table_b(tally, apps, year)
@@ -327,7 +366,54 @@ def consolidate_unit(year: int, unit: str, headers: list[Header], facts: list[Fa
                     _number(sum(a.fee for a in closed)),
                     (flags.count(True), flags.count(False), flags.count(None)),
                     [(a.app_id, a.unit) for a in carried_in], findings,
-                    tally.lineage, register, case_rows)
+                    tally.lineage, register, case_rows, registered=_registered(apps),
+                    later=later)
+
+
+_LATER_FIELDS = {"received": "收到日期", "correction_sent": "补正通知日期",
+                 "correction_received": "补正后收到日期", "answered": "答复日期"}
+
+
+def _later(applications: list[Application], cases: list[Case], as_of: date) -> list[Later]:
+    """Every register cell dated after `as_of`, in the order of the records."""
+    out = []
+    for what, fields, records in (("申请", _LATER_FIELDS, applications),
+                                  ("案件", {"received": "收到日期"}, cases)):
+        for rec in records:
+            for name, label in fields.items():
+                day = getattr(rec, name)
+                if day is not None and day > as_of:
+                    file, sheet, cell = _where_field(rec, name)
+                    if what == "案件":  # a case keeps the cell of its ID: same row
+                        cell = layout.CASES.letter(name) + cell.lstrip(_LETTERS)
+                    out.append(Later(day.isoformat(), what, getattr(rec, _IDENT[what]), label,
+                                     file, sheet, cell))
+    return out
+
+
+_IDENT = {"申请": "app_id", "案件": "case_id"}
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _as_of_view(app: Application, as_of: date) -> Application:
+    """The application as it stood on `as_of`: what is dated after it had not happened yet
+    (an answer in January leaves it open on 31 December; a date in the future is an error,
+    CS010, and not used). Its received date is kept: the tables need it."""
+    gone = {name: None for name in ("correction_sent", "correction_received", "answered")
+            if getattr(app, name) is not None and getattr(app, name) > as_of}
+    if "answered" in gone:
+        gone["outcome"] = None
+    return replace(app, **gone) if gone else app
+
+
+def _registered(apps: list[Application]) -> list[Registered]:
+    out = []
+    for a in apps:
+        if a.received is not None and a.applicant_class is not None:
+            file, sheet, cell = _where_field(a, "app_id")
+            out.append(Registered(a.app_id, a.received.isoformat(), a.applicant_class, file,
+                                  sheet, cell))
+    return out
 
 
 # --- The year ----------------------------------------------------------------------------------
@@ -375,11 +461,45 @@ def _carried_in_check(year: int, previous: YearTables, carried_in: list[tuple[st
                     expected=_number(expected), found=len(carried_in), listed=listed)]
 
 
+def _registered_twice(year: int, parts: list[UnitPart]) -> list[Finding]:
+    """An application (same ID, received date and applicant class) in several units'
+    registers is counted by each: an error at each of their cells, naming them all (CS009),
+    as two files of one unit-quarter are each reported (ID105)."""
+    by_key: dict[tuple[str, str, str], list[tuple[str, Registered]]] = defaultdict(list)
+    for part in parts:
+        for r in part.registered:
+            by_key[(r.app_id, r.received, r.applicant_class)].append((part.unit, r))
+    out = []
+    for (ident, received, cls), places in by_key.items():
+        if len(places) < 2:
+            continue
+        named = "、".join(f"{unit}（{r.file}“{r.sheet}”{r.cell}）" for unit, r in places)
+        out += [finding("CS009", unit=unit, file=r.file, sheet=r.sheet, cell=r.cell, year=year,
+                        ident=ident, received=received, applicant=_CLASSES.get(cls, cls),
+                        count=len(places), places=named)
+                for unit, r in places]
+    return out
+
+
+def _in_the_future(year: int, parts: list[UnitPart], today: date) -> list[Finding]:
+    """Register dates after today: an error at each cell (CS010). Checked here, not where the
+    cell is read, because parses and parts are kept whatever the day."""
+    out = []
+    for part in parts:
+        for x in part.later:
+            if date.fromisoformat(x.day) > today:
+                out.append(finding("CS010", unit=part.unit, file=x.file, sheet=x.sheet,
+                                   cell=x.cell, year=year, what=x.what, ident=x.ident,
+                                   column=x.column, value=x.day, today=today.isoformat()))
+    return out
+
+
 def combine(cfg: Config, year: int, parts: list[UnitPart], previous: YearTables | None,
-            as_of: date) -> tuple[YearTables, FactSums, list[Finding]]:
+            as_of: date, today: date | None = None
+            ) -> tuple[YearTables, FactSums, list[Finding]]:
     """The year's tables and figures from its units' parts, the year's sums of facts, and the
-    findings: the year's (missing fourth quarters) before the units' own, rule 6 at register
-    level last."""
+    findings: the year's (missing fourth quarters) before the units' own, then those across
+    units and against `today` (the real one unless given), rule 6 at register level last."""
     tables = empty_tables(year, "workbooks")
     for tbl in ("A", "B", "C"):
         cells = tables.table(tbl)
@@ -395,6 +515,8 @@ def combine(cfg: Config, year: int, parts: list[UnitPart], previous: YearTables 
             cells[key] = _number(cells[key] + v)
         # a year the calendar lacks is one finding for the year, not one per unit
         findings += (f for f in part.findings if f.rule != "DL001" or f not in findings)
+    findings += _registered_twice(year, parts)
+    findings += _in_the_future(year, parts, today or date.today())
     sums = add_sums(parts)
     tables.figures = _figures(sums, parts)
     if previous is not None:

@@ -119,7 +119,8 @@ def encode(owned: Owned) -> str:
         "cells": [[tbl, r, c, v] for (tbl, (r, c)), v in p.cells.items()],
         "sums": [[*k, v] for k, v in p.sums.items()],
         "fee": p.fee, "on_time": p.on_time, "carried_in": p.carried_in,
-        "part_findings": cache.FINDINGS.encode(p.findings)},
+        "part_findings": cache.FINDINGS.encode(p.findings),
+        "registered": p.registered, "later": p.later},
         ensure_ascii=False, separators=(",", ":"))
 
 
@@ -130,7 +131,9 @@ def decode(unit: str, key: str, d: dict) -> Owned:
                     {(tbl, (r, c)): v for tbl, r, c, v in d["cells"]},
                     {(t, k, dim): v for t, k, dim, v in d["sums"]}, d["fee"],
                     tuple(d["on_time"]), [tuple(x) for x in d["carried_in"]],
-                    cache.FINDINGS.decode(d["part_findings"]))
+                    cache.FINDINGS.decode(d["part_findings"]),
+                    registered=[consolidate.Registered(*x) for x in d["registered"]],
+                    later=[consolidate.Later(*x) for x in d["later"]])
     return Owned(unit, key, [tuple(x) for x in d["files"]],
                  cache.FINDINGS.decode(d["findings"]), part, fresh=False)
 

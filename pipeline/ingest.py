@@ -7,18 +7,20 @@ are still read. Personal columns of the application register are never read into
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import io
 import itertools
 import multiprocessing
 import os
+import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +35,17 @@ from pipeline.layout import Grid, Register, coordinates
 from pipeline.records import Application, Case, Fact, Header, Source
 
 # --- Rules -------------------------------------------------------------------------------------
+
+# Values no sub-district can have (the rule texts quote them). A quarter's count in a grid
+# above GRID_COUNT_LARGE (~1,600 a working day) is far beyond any sub-district: a warning;
+# above GRID_COUNT_IMPOSSIBLE (~16,000 a working day) it cannot be true: an error, not counted.
+# Consultation longer than a year's working days (~250; a quarter has ~62) and a fee above
+# what the fee rules (国办函〔2020〕109号) could charge for one application cannot be true
+# either: errors, and the value is read as not filled (not used for the deadline, the fees).
+GRID_COUNT_LARGE = 100_000
+GRID_COUNT_IMPOSSIBLE = 1_000_000
+MAX_CONSULT_DAYS = 250
+MAX_FEE = 100_000
 
 define("IN001", "error", "文件无法打开",
        "无法打开此文件（{reason}）。请用 Excel 或 WPS 打开确认文件没有损坏，另存为 .xlsx 后重新放入。")
@@ -72,6 +85,21 @@ define("IN205", "error", "台账编号重复",
        "同一件事项在一张表中只登记一行，请合并，或改正编号。")
 define("IN206", "error", "答复日期与办理结果不配套",
        "申请“{ident}”填写了“{filled}”，但未填写“{missing}”。已办结的两项都要填写；尚未办结的两项都留空。")
+define("IN207", "warning", "编号中有看不见的字符",
+       "{column}“{ident}”中有看不见的字符：{chars}，已按去掉后的“{ident}”读取。这类字符常随复制"
+       "粘贴带入，会让两个看起来相同的编号对不上（同一件事项被当作两件）。请在单元格中重新输入编号。")
+define("IN208", "note", "台账中只有预填序号的行",
+       "本表有 {count} 行（第{first}行至第{last}行之间）只在“{column}”列填了序号（如 1、2、3），"
+       "其他各列都是空白，已按空行处理，不计入表格。如果其中有已登记的{what}，请补填收到日期等内容；"
+       "序号可以保留，也可以删去。")
+define("IN209", "error", "征求第三方意见天数不合实际",
+       f"申请“{{ident}}”的“{{column}}”为 {{value}} 天，超过一年的工作日数（{MAX_CONSULT_DAYS} 天；"
+       "一个季度约62个工作日），不可能属实，未用于计算答复期限（暂按0天计）。请核对是否多打了位数；"
+       "天数按工作日计，只填等待第三方或其他机关意见的天数。")
+define("IN210", "error", "信息处理费金额不合实际",
+       f"申请“{{ident}}”的“{{column}}”为 {{value}} 元，超过 {MAX_FEE} 元。按《政府信息公开信息处理费"
+       "管理办法》的标准，一件申请的收费远到不了这个数，未计入收费金额。请核对是否多打了位数，"
+       "或把别的数（如电话号码、全年合计）填在了这里；金额以元为单位。")
 define("IN301", "error", "渠道条数多于去重条数",
        "“{category}”在“{channel}”公开 {count} 条，多于本类别去重后的 {distinct} 条。"
        "去重条数不能少于任一渠道的条数，请核对。")
@@ -89,6 +117,12 @@ define("ST003", "error", "填报日期不合理",
 define("ST004", "error", "声明无新增事项但填有数据",
        "“填报确认”选择了“{nothing}”，但{what}。有事项的，请把“填报确认”改为“{done}”；"
        "确实没有的，请删去这些内容。")
+define("IN303", "warning", "数字远超街道规模",
+       f"{{label}}为 {{value}}，超过 {GRID_COUNT_LARGE}：一个街道（乡镇）一个季度远到不了这个数。"
+       "请核对是否多打了几位，或把全年、全区的数字填在了这里；确实无误的可以不改。")
+define("IN304", "error", "数字大得不可能",
+       f"{{label}}为 {{value}}，超过 {GRID_COUNT_IMPOSSIBLE}（相当于每个工作日上万件），不可能属实，"
+       "未计入表格。请核对是否多打了几位，或误填了电话、证件号码等其他数字。")
 
 define("ID101", "error", "文件位置或名称不符合约定",
        "文件位置或名称不符合约定，未读取。{expected}")
@@ -112,6 +146,13 @@ define("ID107", "error", "报表年度与所在文件夹不符",
 define("ID106", "error", "基本信息无法识别",
        "基本信息中的“{label}”为“{value}”，无法识别，未读取此文件。基本信息表不要修改；"
        "如已改动，请把此文件移到 workbooks 文件夹以外，用 xxgk init 重新生成报表，再把数字抄过去。")
+define("ID120", "error", "填报单位名称中有看不见的字符",
+       "表内填报单位“{name}”中有看不见的字符：{chars}{known}，未读取。这类字符常随复制粘贴带入，"
+       "会让名称看起来对、实际对不上。请把此文件移到 workbooks 文件夹以外，运行 xxgk init --year "
+       "{file_year} --quarter {file_quarter} 重新生成报表，再把数字抄过去。")
+define("ID121", "error", "文件名中有看不见的字符",
+       "文件名中的单位名称“{name}”有看不见的字符：{chars}，未读取。请把文件改名为 {expected}"
+       "（重新输入文件名中的单位名称，不要复制粘贴）。")
 
 
 # --- Results -----------------------------------------------------------------------------------
@@ -339,8 +380,11 @@ def _read_workbook(workbook: CalamineWorkbook, named, ctx: _Context, result: Fil
                    scan: safety.Scan) -> None:
     sheets = _SheetReader(workbook, ctx, scan)
     result.header = _read_header(sheets, ctx)
-    if result.header is None or not _identity_ok(result.header, named, ctx):
+    unit = None if result.header is None else _identity_ok(result.header, named, ctx)
+    if unit is None:
         return
+    if unit != result.header.unit:  # written another way (full-width, compatibility forms)
+        result.header = dataclasses.replace(result.header, unit=unit)
     result.accepted = True
     ctx.unit, ctx.year, ctx.quarter = (result.header.unit, result.header.year,
                                        result.header.quarter)
@@ -358,7 +402,7 @@ def _read_workbook(workbook: CalamineWorkbook, named, ctx: _Context, result: Fil
         ctx.findings[:] = [f for f in ctx.findings if f.rule != "IN101"]
     if ctx.declaration == layout.NOTHING:
         _contradictions(result, ctx)
-    result.header = replace(result.header, touched=touched, officer=confirmation["officer"],
+    result.header = dataclasses.replace(result.header, touched=touched, officer=confirmation["officer"],
                             officer_phone=confirmation["phone"], confirmed_on=confirmation["date"],
                             declaration=ctx.declaration)
 
@@ -580,34 +624,59 @@ def _expected_path(header: Header) -> str:
     return f"workbooks/{layout.quarter_path('', header.year, header.quarter, header.unit).as_posix()}"
 
 
-def _identity_ok(header: Header, named: tuple[int, int, str] | None, ctx: _Context) -> bool:
-    """The header's unit/year/quarter agree with the file's place and name, the unit is known
-    and the template version is supported."""
+@functools.cache
+def _units_by_identity(units: tuple[str, ...]) -> dict[str, str]:
+    """normalize.identity of each configured unit name -> the name as configured."""
+    return {normalize.identity(u): u for u in units}
+
+
+def _identity_ok(header: Header, named: tuple[int, int, str] | None, ctx: _Context
+                 ) -> str | None:
+    """The unit, as the configuration spells it, when the header's unit/year/quarter agree
+    with the file's place and name, the unit is known and the template version is
+    supported; else None. Names are compared in normalize.identity form (full-width and
+    compatibility forms); one holding an invisible character is refused, naming it."""
     sheet = layout.SHEET_HEADER
     cells = layout.HEADER_CELLS
     if header.version not in layout.SUPPORTED_VERSIONS:
         ctx.add("ID104", sheet=sheet, cell=cells["version"], version=header.version,
                 supported="、".join(layout.SUPPORTED_VERSIONS), file_year=header.year,
                 file_quarter=header.quarter)
-        return False
+        return None
     folder = ctx.file.split("/", 1)[0]
     if folder.isdigit() and len(folder) == 4 and int(folder) != header.year:
         ctx.add("ID107", sheet=sheet, cell=cells["year"], inside=header.year, folder=folder,
                 file_quarter=header.quarter)
-        return False
+        return None
+    units = _units_by_identity(ctx.cfg.units)
+    hidden = normalize.invisible(header.unit)
+    if hidden:
+        same = units.get(normalize.identity(header.unit))
+        ctx.add("ID120", sheet=sheet, cell=cells["unit"], name=header.unit,
+                chars=normalize.describe_invisible(hidden),
+                known=f"；去掉后是名单中的“{same}”" if same else "", file_year=header.year,
+                file_quarter=header.quarter)
+        return None
     if named is None:
         ctx.add("ID101", expected=f"根据表内基本信息，这张表应保存为 {_expected_path(header)}。")
-        return False
-    if named != (header.year, header.quarter, header.unit):
-        y, q, u = named
+        return None
+    y, q, u = named
+    hidden = normalize.invisible(u)
+    if hidden:
+        ctx.add("ID121", name=u, chars=normalize.describe_invisible(hidden),
+                expected=_expected_path(header))
+        return None
+    if (y, q) != (header.year, header.quarter) or (
+            u != header.unit and normalize.identity(u) != normalize.identity(header.unit)):
         ctx.add("ID103", sheet=sheet, inside=f"{header.unit} {header.year}年第{header.quarter}季度",
                 outside=f"{u} {y}年第{q}季度", expected=_expected_path(header))
-        return False
-    if header.unit not in ctx.cfg.units:
+        return None
+    unit = header.unit if header.unit in ctx.cfg.units else units.get(
+        normalize.identity(header.unit))
+    if unit is None:
         ctx.add("ID102", sheet=sheet, cell=cells["unit"], name=header.unit,
                 units="、".join(ctx.cfg.units))
-        return False
-    return True
+    return unit
 
 
 @functools.lru_cache(maxsize=4096, typed=True)
@@ -637,6 +706,9 @@ def _read_grid(sheets: _SheetReader, grid: Grid, ctx: _Context) -> list[Fact]:
         value = parsed.value
         if parsed.blank:
             value = _blank(raw, grid.sheet, inp, ctx)
+        elif parsed.value > GRID_COUNT_LARGE and inp.kind == layout.COUNT and _too_large_count(
+                parsed.value, grid.sheet, inp, ctx):
+            continue
         # tuple.__new__ skips the NamedTuple's Python-level __new__ (~0.1 µs a fact)
         facts.append(tuple.__new__(Fact, (unit, year, quarter, inp.topic, inp.key, inp.dim,
                                           value, file, grid.sheet, inp.cell)))
@@ -659,6 +731,14 @@ def _blank(raw, sheet: str, inp: layout.InputCell, ctx: _Context) -> int | None:
     else:
         ctx.add("IN101", sheet=sheet, cell=inp.cell, label=inp.label, what=what)
     return None
+
+
+def _too_large_count(value: int, sheet: str, inp, ctx: _Context) -> bool:
+    """A count above GRID_COUNT_LARGE is reported; True when it is impossible (not read)."""
+    impossible = value > GRID_COUNT_IMPOSSIBLE
+    ctx.add("IN304" if impossible else "IN303", sheet=sheet, cell=inp.cell, label=inp.label,
+            value=value)
+    return impossible
 
 
 def _check_channels(facts: list[Fact], grid: Grid, ctx: _Context) -> None:
@@ -715,6 +795,7 @@ def _read_register(sheets: _SheetReader, register: Register, what: str, ctx: _Co
     lists = layout.choice_lists(ctx.cfg)
     id_col = register.columns[0]
     seen: dict[str, int] = {}
+    numbered: list[int] = []  # rows holding only a pre-printed sequence number (IN208)
     ranges: set[str] = set()
     start, end = date(ctx.year - 1, 1, 1), layout.quarter_end(ctx.year, ctx.quarter)
     for row, cells in register_rows(sheet, register):
@@ -727,7 +808,17 @@ def _read_register(sheets: _SheetReader, register: Register, what: str, ctx: _Co
         if addresses[id_col.key] in merged or _formula(
                 cells[0], sheet.name, addresses[id_col.key], f"{what}的“{id_col.label}”", ctx):
             continue
+        if _sequence_number(cells[0]) and _only_first(cells):
+            numbered.append(row)
+            continue
         ident = normalize.parse_text(cells[0]).value
+        hidden = None
+        if ident is not None and not ident.isascii():
+            raw = cells[0]
+            hidden = normalize.invisible(raw if type(raw) is str else ident)
+            ident = normalize.identity(ident) or None
+            if ident is None and _only_first(cells):  # nothing visible in the whole row
+                continue
         if ident is None:
             ctx.add("IN204", sheet=sheet.name, cell=addresses[id_col.key], column=id_col.label,
                     example=f"{ctx.year}-001")
@@ -737,6 +828,9 @@ def _read_register(sheets: _SheetReader, register: Register, what: str, ctx: _Co
                     ident=ident, first=seen[ident])
             continue
         seen[ident] = row
+        if hidden:
+            ctx.add("IN207", sheet=sheet.name, cell=addresses[id_col.key], column=id_col.label,
+                    ident=ident, chars=normalize.describe_invisible(hidden))
         values: dict[str, object] = {id_col.key: ident}
         errored: set[str] = set()
         for column, raw in zip(register.columns[1:], cells[1:], strict=True):
@@ -754,12 +848,44 @@ def _read_register(sheets: _SheetReader, register: Register, what: str, ctx: _Co
                 errored.add(column.key)
                 ctx.add(_ERROR_RULE[column.kind], sheet=sheet.name, cell=cell,
                         label=label, detail=parsed.error)
-            elif column.kind == layout.DATE and parsed.value and not start <= parsed.value <= end:
+            elif column.kind == layout.DATE and parsed.value and (
+                    parsed.value < start
+                    or parsed.value > end and column.key not in LATER_DATES):
                 errored.add(column.key)
                 ctx.add("IN203", sheet=sheet.name, cell=cell, what=what, ident=ident,
                         column=column.label, value=parsed.value.isoformat(),
-                        start=start.isoformat(), end=end.isoformat())
+                        start=start.isoformat(),
+                        end="今天" if column.key in LATER_DATES else end.isoformat())
         yield values, addresses, errored
+    if numbered:
+        ctx.add("IN208", sheet=sheet.name, cell=f"{register.letters[0]}{numbered[0]}",
+                count=len(numbered), first=numbered[0], last=numbered[-1],
+                column=id_col.label, what=what)
+
+
+# Register dates that may lie after the quarter's end: an application received in December
+# is answered in January, and the fourth quarter's workbook is filled in then. A date after
+# today is still wrong: consolidate.combine reports it (CS010), where today is known (a
+# parse is cached whatever the day).
+LATER_DATES = frozenset({"answered", "correction_sent", "correction_received"})
+
+_SEQUENCE = re.compile(r"[1-9][0-9]{0,3}")
+
+
+def _sequence_number(raw) -> bool:
+    """A plain positive integer below 10,000, as officers number the rows of an empty
+    register (1, 2, 3 … typed, or filled down, before anything else)."""
+    if type(raw) is float:
+        return raw.is_integer() and 1 <= raw < 10_000
+    if type(raw) is int:
+        return 1 <= raw < 10_000
+    return (type(raw) is str
+            and _SEQUENCE.fullmatch(normalize.identity(normalize.clean_text(raw))) is not None)
+
+
+def _only_first(cells: list) -> bool:
+    """Nothing but the first cell of a register row is filled."""
+    return not any(normalize.clean_text(v) for v in cells[1:])
 
 
 def _require(values: dict, keys, register: Register, what: str, addresses, errored,
@@ -779,8 +905,17 @@ _APPLICATION_ORDER = (("received", "answered"), ("received", "correction_sent"),
                       ("correction_received", "answered"))
 
 
+APPLICATION_LIMITS = (("consult_days", MAX_CONSULT_DAYS, "IN209"), ("fee", MAX_FEE, "IN210"))
+
+
 def _check_application(v: dict, addresses, errored, ctx: _Context) -> None:
     reg = layout.APPLICATIONS
+    for key, limit, rule in APPLICATION_LIMITS:
+        if v.get(key) is not None and v[key] > limit:
+            ctx.add(rule, sheet=reg.sheet, cell=addresses[key], ident=v["app_id"],
+                    column=reg.column(key).label, value=normalize.clean_text(v[key]))
+            v[key] = None
+            errored.add(key)
     _require(v, ("received", "applicant_class"), reg, "申请", addresses, errored, ctx)
     for earlier, later in _APPLICATION_ORDER:
         if v.get(earlier) and v.get(later) and v[later] < v[earlier]:

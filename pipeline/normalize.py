@@ -173,6 +173,62 @@ def parse_text(raw) -> Parsed:
     return Parsed(clean_text(raw))
 
 
+# --- Identities: IDs and unit names that only look equal ---------------------------------------
+
+# Characters that show as nothing besides the format characters (category Cf): the other
+# default-ignorable ones people paste in with a name or number (Hangul fillers, the grapheme
+# joiner, Khmer inherent vowels, Mongolian and other variation selectors).
+_INVISIBLE_MORE = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10))) + "".join(map(chr, range(0xE0100, 0xE01F0))))
+_INVISIBLE_NAMES = {
+    "\u200b": "零宽空格", "\u200c": "零宽不连字", "\u200d": "零宽连字", "\u2060": "零宽字连接符",
+    "\ufeff": "零宽不换行空格（BOM）", "\u00ad": "软连字符", "\u180e": "蒙古文元音分隔符",
+    "\u3164": "韩文填充符", "\u115f": "韩文初声填充符", "\u1160": "韩文中声填充符",
+    "\uffa0": "半角韩文填充符", "\u034f": "组合字素连接符", "\u200e": "从左到右标记",
+    "\u200f": "从右到左标记", "\u061c": "阿拉伯字母标记",
+}
+
+
+def _is_invisible(ch: str) -> bool:
+    return ch in _INVISIBLE_MORE or unicodedata.category(ch) == "Cf"
+
+
+def invisible(text: str) -> list[tuple[int, str]]:
+    """(position counted from 1, character) of each character of `text` that shows as
+    nothing (zero-width spaces and joiners, BOM, soft hyphen, Hangul fillers, …)."""
+    if text.isascii():  # the common ID: no character to look up
+        return []
+    return [(i, ch) for i, ch in enumerate(text, 1) if _is_invisible(ch)]
+
+
+def _invisible_name(ch: str) -> str:
+    code = ord(ch)
+    name = _INVISIBLE_NAMES.get(ch)
+    if name is None:
+        if 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or 0x180B <= code <= 0x180F:
+            name = "变体选择符"
+        elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+            name = "文字方向控制符"
+        else:
+            name = "不可见的格式字符"
+    return f"U+{code:04X} {name}"
+
+
+def describe_invisible(found: list[tuple[int, str]]) -> str:
+    """The characters `invisible` found, for a message: U+200B 零宽空格（第5个字符）、…"""
+    return "、".join(f"{_invisible_name(ch)}（第{i}个字符）" for i, ch in found)
+
+
+def identity(text: str) -> str:
+    """The form in which two IDs or unit names are compared: invisible characters removed,
+    then NFKC (full-width digits, letters and signs to half-width, compatibility ideographs
+    to the ordinary ones), so "２０２４－００１" and "2024-001" are one application."""
+    if text.isascii():
+        return text
+    return _half_width("".join(ch for ch in text if not _is_invisible(ch)))
+
+
 def _key(text: str) -> str:
     """Comparison form of a label: no spaces, half-width brackets and punctuation."""
     return re.sub(r"\s+", "", _half_width(text))

@@ -227,6 +227,27 @@ def _on_register(key: str, value):
     return write
 
 
+def _on_register_cells(values: dict[str, object]):
+    """Values in some columns of the office's application 2023-001."""
+    def write(cfg, root):
+        def change(wb):
+            for key, value in values.items():
+                wb[layout.SHEET_APPLICATIONS][_app_cell(key)] = value
+        _edit(root, OFFICE, change)
+    return write
+
+
+def _number_rows(ident):
+    """1, 2, 3 … typed down the ID column of an empty register, as officers do first."""
+    def write(cfg, root):
+        def change(wb):
+            ws = wb[layout.SHEET_APPLICATIONS]
+            for i in range(layout.APPLICATIONS.capacity):
+                ws[_app_cell("app_id", APP_ROW + i)] = i + 1
+        _edit(root, ident, change)
+    return write
+
+
 def _add_register_row(ident, row: int, values: dict[str, object]):
     def write(cfg, root):
         def change(wb):
@@ -473,6 +494,49 @@ def cases(cfg: Config) -> list[Case]:
              lambda cfg, root: _edit(root, COMMUNITY,
                                      _set(HEADER, layout.HEADER_CELLS["year"], "二〇二三")),
              Expect("ID106", C_FILE, HEADER, layout.HEADER_CELLS["year"]), 1, (C_FILE,)),
+        # --- Look-alike identities, impossible values, registers across units ---------------
+        Case("id_zero_width_space", "申请编号中夹着零宽空格（复制粘贴带入，看不见）",
+             _on_register("app_id", "2023\u200b-001"),
+             Expect("IN207", O_FILE, APPS, app("app_id")), 0, (O_FILE,)),
+        Case("id_fullwidth_twice", "同一申请又登记了一行，编号用全角“２０２３－００１”",
+             _add_register_row(OFFICE, APP_ROW + 1, {
+                 "app_id": "２０２３－００１", "received": date(2023, 5, 8), "channel": "网络平台",
+                 "applicant_class": "自然人"}),
+             Expect("IN205", O_FILE, APPS, app("app_id", APP_ROW + 1)), 1, (O_FILE,)),
+        Case("unit_name_zero_width", "基本信息的填报单位中夹着零宽空格",
+             lambda cfg, root: _edit(root, COMMUNITY,
+                                     _set(HEADER, layout.HEADER_CELLS["unit"], "和顺\u200b社区")),
+             Expect("ID120", C_FILE, HEADER, layout.HEADER_CELLS["unit"]), 1, (C_FILE,)),
+        Case("unit_name_compat_ideograph", "填报单位的“社”是兼容汉字 U+FA4C（应正常读取）",
+             lambda cfg, root: _edit(root, COMMUNITY,
+                                     _set(HEADER, layout.HEADER_CELLS["unit"], "和顺\ufa4c区")),
+             None, 0, (C_FILE,), same_facts=True),
+        Case("same_application_two_units", "街道本级的申请 2023-001 又登记在了和顺社区的台账中",
+             _add_register_row((YEAR, 2, "和顺社区"), APP_ROW, {
+                 "app_id": "2023-001", "received": date(2023, 5, 8), "channel": "网络平台",
+                 "applicant_class": "自然人", "answered": date(2023, 5, 22),
+                 "outcome": "（四）无法提供：1.本机关不掌握相关政府信息"}),
+             Expect("CS009", rel((YEAR, 2, "和顺社区")), APPS, app("app_id")), 1,
+             (rel((YEAR, 2, "和顺社区")), O_FILE)),  # reported at both registers' rows
+        Case("preprinted_sequence_numbers", "空台账第一列预先填好了序号 1 至 100",
+             _number_rows(COMMUNITY), Expect("IN208", C_FILE, APPS, app("app_id")), 0,
+             (C_FILE,)),
+        Case("consult_days_absurd", "征求第三方意见天数填了 100000",
+             _on_register("consult_days", 100000),
+             Expect("IN209", O_FILE, APPS, app("consult_days")), 1, (O_FILE,)),
+        Case("fee_absurd", "信息处理费填了 1e8 元", _on_register("fee", 1e8),
+             Expect("IN210", O_FILE, APPS, app("fee")), 1, (O_FILE,)),
+        Case("count_impossible", "一个季度公开条数填了一千万", _on_grid(COMMUNITY, DISC, 10_000_000),
+             Expect("IN304", C_FILE, DISC, disc), 1, (C_FILE,)),
+        Case("count_far_too_large", "一个季度政策解读次数填了二十万", _on_grid(COMMUNITY, INTERP, 200_000),
+             Expect("IN303", C_FILE, INTERP, interp), 0, (C_FILE,)),
+        Case("answered_after_quarter_end", "第2季度6月20日收到的申请7月5日答复，填在第2季度报表中"
+             "（应正常读取）",
+             _on_register_cells({"received": date(2023, 6, 20), "answered": date(2023, 7, 5)}),
+             None, 0, (O_FILE,)),
+        Case("answered_in_the_future", "答复日期写成 2099-01-10（晚于今天）",
+             _on_register("answered", date(2099, 1, 10)),
+             Expect("CS010", O_FILE, APPS, app("answered")), 1, (O_FILE,)),
     ]
 
 
