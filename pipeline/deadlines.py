@@ -57,6 +57,8 @@ define("DL008", "error", "征求意见天数不可能，未核对期限",
        "不计入按时答复、逾期答复的件数。请核对这一格：只填向第三方或其他机关征求意见实际用去的"
        "工作日数（不是自然日），没有征求意见的填0。")
 
+OVERDUE_OPEN = "DL004"  # the report text counts these findings (see report.text_data)
+
 _DATES = ("received", "correction_sent", "correction_received", "answered")
 
 
