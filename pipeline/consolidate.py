@@ -434,9 +434,10 @@ def _figures(sums: FactSums, parts: list[UnitPart]) -> dict[str, int | float | N
                                                  *SUPERVISION_KEYS)}
     figures["categories_published"] = sum(1 for v in per_category.values() if v > 0)
     figures["fee_charged_yuan"] = _number(sum(p.fee for p in parts))
-    known = not any(p.on_time[2] for p in parts)  # a count with an unknown member is wrong
-    figures["answered_on_time"] = sum(p.on_time[0] for p in parts) if known else None
-    figures["answered_late"] = sum(p.on_time[1] for p in parts) if known else None
+    # The answers that could be judged, and apart from them those whose dates or consultation
+    # days could not be counted (each has its finding): one bad row leaves the others counted.
+    for i, key in enumerate(("answered_on_time", "answered_late", "answered_unknown")):
+        figures[key] = sum(p.on_time[i] for p in parts)
     return figures
 
 

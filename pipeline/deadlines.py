@@ -2,7 +2,14 @@
 
 Working days come from chinesecalendar, which knows the State Council's holiday schedule and its
 make-up working weekends (调休). It only knows the years it was released for: for any other year
-the count is refused (one finding per year), never guessed.
+the count is refused, never guessed. A year the register needs (the report year, the year before
+for carried-in applications, the next for deadlines running past 31 December) missing from the
+calendar is one finding for the year; a date or a number of consultation days in one row that
+leads outside the calendar is that row's finding, and only that application goes uncounted.
+
+The loops below count with chinesecalendar's `is_workday`, cached: its own `get_workdays` and
+`find_workday` give the same days but look up the calendar's first and last year for every date
+they test, ~40 times slower (0.7 ms a call), which a city's registers would feel.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from pipeline import layout
 from pipeline.findings import Finding, define, finding
 from pipeline.records import Application, Case
 
@@ -21,9 +29,9 @@ CORRECTION_LIMIT = 7  # working days to send the one-time correction notice (art
 NEAR = 5             # an open application with this many working days left or fewer is "near"
 
 define("DL001", "warning", "节假日日历不支持该年份",
-       "已安装的 chinesecalendar 不含 {calendar_year} 年的节假日安排，无法计算该年的工作日，"
-       "本年按时答复、逾期答复的统计暂缺，答复期限未核对。请升级 chinesecalendar "
-       "（pip install -U chinesecalendar）后重新运行。")
+       "已安装的 chinesecalendar 不含 {calendar_year} 年的节假日安排，无法计算该年的工作日："
+       "日期或答复期限落在该年的申请未核对答复期限，已答复的不计入按时答复、逾期答复的件数。"
+       "请升级 chinesecalendar（pip install -U chinesecalendar）后重新运行。")
 define("DL002", "warning", "逾期答复",
        "申请 {app_id} 用了 {used} 个工作日答复，超过 {limit} 个工作日的期限（截止日 {due}）。"
        "逾期本身不影响表格勾稽，但年报须如实反映，故列为警告：请核对收到、补正、延期、"
@@ -40,6 +48,18 @@ define("DL005", "note", "未办结申请临近期限",
 define("DL006", "note", "日期先后矛盾，未核对期限",
        "申请 {app_id} 的{later}（{later_date}）早于{earlier}（{earlier_date}），无法计算答复用时，"
        "未核对答复期限。改正台账中的日期后重新运行。")
+define("DL007", "note", "日期超出节假日日历，未核对期限",
+       "申请 {app_id} 的“{column}”为 {value}，不是本台账可能有的日期，已安装的 chinesecalendar "
+       "也没有 {value_year} 年的节假日安排，无法核对答复期限，这件申请不计入按时答复、逾期答复的"
+       "件数。请核对这一日期（应在 {start} 至 {end} 之间），改正后重新运行。")
+define("DL008", "error", "征求意见天数不可能，未核对期限",
+       "申请 {app_id} 的“{column}”填的是 {consult} 个工作日，{why}，无法核对答复期限，这件申请"
+       "不计入按时答复、逾期答复的件数。请核对这一格：只填向第三方或其他机关征求意见实际用去的"
+       "工作日数（不是自然日），没有征求意见的填0。")
+
+OVERDUE_OPEN = "DL004"  # the report text counts these findings (see report.text_data)
+
+_DATES = ("received", "correction_sent", "correction_received", "answered")
 
 
 class CalendarYearUnknown(Exception):
@@ -48,6 +68,16 @@ class CalendarYearUnknown(Exception):
     def __init__(self, year: int):
         super().__init__(year)
         self.year = year
+
+
+@lru_cache(maxsize=64)
+def calendar_has(year: int) -> bool:
+    """Whether chinesecalendar knows the holidays of `year`."""
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=4096)
@@ -102,16 +132,43 @@ def deadline_for(app: Application) -> date:
     return add_working_days(start, limit_for(app) + app.consult_days)
 
 
-def at_row(rule_id: str, rec: Application | Case, **fields) -> Finding:
-    """A finding placed at a register row (an application or a case)."""
+def at_row(rule_id: str, rec: Application | Case, *, at_column: str | None = None,
+           **fields) -> Finding:
+    """A finding placed at a register row (an application or a case): at the cell of
+    `at_column` (a register column key) when given and known, else at the row's first cell."""
     src = rec.source
+    cell = getattr(rec, "cells", {}).get(at_column) if at_column else None
     return finding(rule_id, unit=rec.unit, file=src.file if src else None,
-                   sheet=src.sheet if src else None, cell=src.cell if src else None,
+                   sheet=src.sheet if src else None, cell=cell or (src.cell if src else None),
                    year=rec.year, **fields)
 
 
 def _at(rule_id: str, app: Application, **fields) -> Finding:
     return at_row(rule_id, app, app_id=app.app_id, **fields)
+
+
+def _label(column: str) -> str:
+    return layout.APPLICATIONS.column(column).label
+
+
+def _calendar_problem(app: Application) -> Finding | None:
+    """A date of the row in a year the calendar lacks: the year's finding when the register
+    needs that year (the report year or the one before), else the row's (a mistyped date)."""
+    for column in _DATES:
+        day = getattr(app, column)
+        if day is None or calendar_has(day.year):
+            continue
+        if day.year in (app.year - 1, app.year):
+            return finding("DL001", year=app.year, calendar_year=day.year)
+        return _at("DL007", app, at_column=column, column=_label(column), value=day,
+                   value_year=day.year,
+                   start=date(app.year - 1, 1, 1), end=date(app.year, 12, 31))
+    return None
+
+
+def _consult_problem(app: Application, why: str) -> Finding:
+    return _at("DL008", app, at_column="consult_days", column=_label("consult_days"),
+               consult=app.consult_days, why=why)
 
 
 def _date_order_problems(app: Application) -> list[Finding]:
@@ -127,15 +184,20 @@ def _date_order_problems(app: Application) -> list[Finding]:
 def assess(app: Application, as_of: date) -> tuple[int | None, bool | None, list[Finding]]:
     """(working days used, answered on time, findings) of one application as of `as_of`.
 
-    Working days and on-time are None while the application is open, when its dates cannot be
-    counted, or when the calendar lacks a year. An application waiting for the applicant's
-    correction has its clock stopped at the correction notice.
+    Working days and on-time are None while the application is open, when its dates or its
+    consultation days cannot be counted, or when the calendar lacks a year. An application
+    waiting for the applicant's correction has its clock stopped at the correction notice.
     """
     if app.received is None:  # the register row is incomplete; ingestion reports it
         return None, None, []
     problems = _date_order_problems(app)
     if problems:
         return None, None, problems
+    problem = _calendar_problem(app)
+    if problem is not None:
+        return None, None, [problem]
+    if app.consult_days is None:  # unusable, and reported where it was read: cannot judge
+        return None, None, []
     out: list[Finding] = []
     try:
         if app.correction_sent is not None:
@@ -147,7 +209,14 @@ def assess(app: Application, as_of: date) -> tuple[int | None, bool | None, list
         limit = limit_for(app)
         if app.answered is not None:
             end = app.correction_sent if waiting else app.answered
-            used = max(0, working_days_between(clock_start(app), end) - app.consult_days)
+            elapsed = working_days_between(clock_start(app), end)
+            if app.consult_days > elapsed:  # the consultation lies between start and end
+                start = "correction_received" if app.correction_received else "received"
+                stop = "correction_sent" if waiting else "answered"
+                return None, None, [*out, _consult_problem(
+                    app, f"而从“{_label(start)}”（{clock_start(app)}）到“{_label(stop)}”（{end}）"
+                         f"一共只有 {elapsed} 个工作日")]
+            used = elapsed - app.consult_days
             on_time = used <= limit
             if not on_time:
                 out.append(_at("DL002", app, used=used, limit=limit, due=deadline_for(app)))
@@ -162,6 +231,11 @@ def assess(app: Application, as_of: date) -> tuple[int | None, bool | None, list
                     out.append(_at("DL005", app, as_of=as_of, due=due, left=left))
         return None, None, out
     except CalendarYearUnknown as exc:
+        # The row's dates are known to the calendar (see _calendar_problem): a deadline beyond
+        # the next year can only come from the consultation days.
+        if exc.year > app.year + 1 and app.consult_days:
+            return None, None, [*out, _consult_problem(
+                app, f"按此推算的答复期限落在 {exc.year} 年或更晚，超出了节假日日历的范围")]
         return None, None, [finding("DL001", year=app.year, calendar_year=exc.year)]
 
 

@@ -94,7 +94,7 @@ define("IN208", "note", "台账中只有预填序号的行",
        "序号可以保留，也可以删去。")
 define("IN209", "error", "征求第三方意见天数不合实际",
        f"申请“{{ident}}”的“{{column}}”为 {{value}} 天，超过一年的工作日数（{MAX_CONSULT_DAYS} 天；"
-       "一个季度约62个工作日），不可能属实，未用于计算答复期限（暂按0天计）。请核对是否多打了位数；"
+       "一个季度约62个工作日），不可能属实，未使用：这件申请是否按时答复暂无法核对。请核对是否多打了位数；"
        "天数按工作日计，只填等待第三方或其他机关意见的天数。")
 define("IN210", "error", "信息处理费金额不合实际",
        f"申请“{{ident}}”的“{{column}}”为 {{value}} 元，超过 {MAX_FEE} 元。按《政府信息公开信息处理费"
@@ -941,7 +941,9 @@ def _read_applications(sheets: _SheetReader, ctx: _Context) -> list[Application]
             ctx.unit, ctx.year, ctx.quarter, v["app_id"], v["received"], v["channel"],
             v["applicant_class"], correction_sent=v["correction_sent"],
             correction_received=v["correction_received"], extended=v["extended"] == layout.YES,
-            consult_days=v["consult_days"] or 0, answered=v["answered"], outcome=v["outcome"],
+            # a wrong or absurd number of consultation days (reported) leaves it unknown
+            consult_days=None if "consult_days" in errored else v["consult_days"] or 0,
+            answered=v["answered"], outcome=v["outcome"],
             fee=v["fee"] or 0.0, source=ctx.source(reg.sheet, addresses["app_id"]),
             cells=addresses))
     return out

@@ -28,6 +28,7 @@ FIGURES: dict[str, str] = {
     "fee_charged_yuan": "收取信息处理费（元）",
     "answered_on_time": "按时答复申请数",
     "answered_late": "逾期答复申请数",
+    "answered_unknown": "未能核对答复时限的申请数",
 }
 HISTORY_FIGURES = ("items_published", "interpretations")
 

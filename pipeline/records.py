@@ -118,7 +118,7 @@ class Application:
     correction_sent: date | None = None
     correction_received: date | None = None
     extended: bool = False
-    consult_days: int = 0
+    consult_days: int | None = 0  # None: typed but unusable (reported where it was read)
     answered: date | None = None
     outcome: str | None = None
     fee: float = 0.0

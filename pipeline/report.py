@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import report_text, returns, statutory, store
 from pipeline.config import Config, load_config
+from pipeline.deadlines import OVERDUE_OPEN
 from pipeline.findings import Finding
 from pipeline.model import YearTables
 from pipeline.notebooks import NOTEBOOKS_DIR, notebook_path, run_notebook
@@ -183,10 +184,13 @@ class ReportModel:
 def text_data(con: sqlite3.Connection, tables: YearTables) -> TextData:
     """The tables plus the sums of the year's facts the words need (see
     report_text.text_data), as consolidation added them up (a city has ~100 facts per
-    workbook)."""
+    workbook), and the count of open applications past their deadline, which only the
+    deadline findings know."""
+    overdue, = con.execute("SELECT count(*) FROM findings WHERE year = ? AND rule = ?",
+                           (tables.year, OVERDUE_OPEN)).fetchone()
     return report_text.text_data(tables, con.execute(
         "SELECT topic, key, dim, value FROM fact_sums WHERE year = ? "
-        "AND topic IN ('disclosure', 'interpretation')", (tables.year,)))
+        "AND topic IN ('disclosure', 'interpretation')", (tables.year,)), overdue_open=overdue)
 
 
 def build_report_model(con: sqlite3.Connection, cfg: Config, year: int) -> ReportModel:

@@ -80,6 +80,9 @@ define("TX034", "warning", "段落与上年相同",
 define("TX035", "error", "信息处理费与数据不一致",
        "数据显示本年度收取信息处理费{fee}元，而第六部分“{section}”写的是“{snippet}”。"
        "请核对后使文字与数据一致。")
+define("TX036", "error", "文字称全部按时答复，与期限核对结果不符",
+       "“{section}”中写有“{snippet}”，但答复期限的核对结果是：{facts}，不能说全部按时答复。"
+       "请删去这一说法，如实写明办理时限情况：{advice}。")
 
 # --- The paragraphs workbook -----------------------------------------------------------------
 
@@ -318,6 +321,9 @@ class TextData:
     categories: dict[str, int | float] = field(default_factory=dict)  # distinct items
     channels: dict[str, int | float] = field(default_factory=dict)
     interpretations: dict[str, int | float] = field(default_factory=dict)  # by form
+    # Applications still open past their deadline (the year's deadline findings, DL004): the
+    # tables cannot show them, and the words must not call every answer timely while they exist.
+    overdue_open: int = 0
 
     @property
     def year(self) -> int:
@@ -330,7 +336,8 @@ class TextData:
 
 
 def text_data(tables: YearTables,
-              facts: Iterable[tuple[str, str, str, int | float | None]]) -> TextData:
+              facts: Iterable[tuple[str, str, str, int | float | None]], *,
+              overdue_open: int = 0) -> TextData:
     """Sum the year's facts, given as (topic, key, dim, value) like records.Fact: distinct items
     per category (dim ""), items per channel, interpretations per form. Blank cells add nothing."""
     categories: dict[str, int | float] = {}
@@ -346,7 +353,7 @@ def text_data(tables: YearTables,
         else:
             continue
         target[name] = target.get(name, 0) + value
-    return TextData(tables, categories, channels, interpretations)
+    return TextData(tables, categories, channels, interpretations, overdue_open)
 
 
 def _nonzero(facts: Mapping[str, int | float], order: Sequence[str]) -> list[str]:
@@ -453,10 +460,31 @@ def _outcome_phrases(b) -> list[str]:
         if not n:
             continue
         label = _stripped_label(row.label)
-        if row.parent and statutory.TABLE_B_ROW[row.parent].group:
-            label = f"{_stripped_label(statutory.TABLE_B_ROW[row.parent].label)}（{label}）"
+        parent = statutory.TABLE_B_ROW[row.parent]
+        if parent.level > 0:  # a numbered item keeps its group: 无法提供（本机关不掌握…）
+            label = f"{_stripped_label(parent.label)}（{label}）"
         out.append(f"{label}{fmt_number(n)}件")
     return out
+
+
+def _timeliness(fig: Mapping[str, int | float | None], overdue_open: int) -> str:
+    """What the words may say about deadlines: "all in time" only when every answer of the year
+    was judged on time and no open application is past its deadline; late answers and overdue
+    open applications with their counts; with answers that could not be judged, no count of
+    timely ones (it would read as the whole)."""
+    on_time, late, unknown = (fig.get(k) for k in
+                              ("answered_on_time", "answered_late", "answered_unknown"))
+    out = []
+    if late:
+        out.append(f"已办结的申请中，按时答复{fmt_number(on_time)}件，逾期答复{fmt_number(late)}件"
+                   if unknown == 0 and on_time is not None
+                   else f"已办结的申请中，逾期答复{fmt_number(late)}件")
+    elif on_time and late == 0 and unknown == 0:
+        out.append(f"已办结的申请中，按时答复{fmt_number(on_time)}件" if overdue_open
+                   else "已办结的申请均在法定期限内答复")
+    if overdue_open:
+        out.append(f"尚未办结的申请中，有{fmt_number(overdue_open)}件已超过法定答复期限，仍在办理")
+    return "；".join(out) + "。" if out else ""
 
 
 def _breakdown(total, facts: Mapping[str, int | float], names: Sequence[str], unit: str) -> str:
@@ -529,12 +557,7 @@ def default_paragraphs(cfg: Config, data: TextData) -> dict[str, list[str]]:
             s += "，办理结果为：" + "、".join(outcomes)
         if carried_out:
             s += f"；尚未办结、转入下一年度{fmt_number(carried_out)}件"
-        on_time, late = fig.get("answered_on_time"), fig.get("answered_late")
-        if late:
-            s += f"；逾期答复{fmt_number(late)}件"
-        elif on_time:
-            s += "，均在法定期限内答复"
-        requests.append(s + "。")
+        requests.append(s + "。" + _timeliness(fig, data.overdue_open))
     reviews = _total(c, statutory.REVIEW[0]) or 0
     suits = sum(_total(c, g) or 0 for g, _ in statutory.LITIGATION_GROUPS)
     if reviews == 0 and suits == 0:
@@ -674,6 +697,34 @@ _BREAKDOWN_RE = re.compile(r"共(\d+)\s*(条|件|项|次|个)[，,：:]?\s*其�
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _COMPARISON = ("较", "比", "与", "同", "对比")
 _EMPTY_WORDS = {"", "无", "暂无", "没有", "无问题", "不存在"}
+# Counts of table three and of the deadline check as reports state them: (what, the words
+# before the number, the placeholder, where the count is).
+_APP = r"(?:的|了|共|政府信息公开|依申请公开|申请|事项)*"
+_COUNT_PATTERNS = (
+    ("办结的政府信息公开申请数", rf"(?<![未尚])办结{_APP}", "{applications_closed}",
+     "results_total"),
+    ("上年结转的政府信息公开申请数", rf"上一?年度?结转{_APP}", "{applications_carried_in}",
+     "carried_in"),
+    ("结转下年度继续办理的申请数", rf"(?:结转|转入)(?:至|到)?下一?年度?(?:继续办理)?{_APP}",
+     "{applications_carried_out}", "carried_out"),
+    ("逾期答复的申请数", rf"逾期(?:答复|办结|办理|回复)?{_APP}", "{answered_late}",
+     "answered_late"),
+    ("按时答复的申请数", rf"按时(?:答复|办结|办理|回复){_APP}", "{answered_on_time}",
+     "answered_on_time"),
+)
+_COUNT_RES = tuple((what, re.compile(rf"{words}{_NUM}\s*件"), placeholder, key)
+                   for what, words, placeholder, key in _COUNT_PATTERNS)
+# A claim that every application was answered in time, in the wordings reports use: 均在法定
+# 期限内答复, 均已按时限要求答复, 全部按期办结, 按时答复率100%, 无逾期, 未发生超期答复 …
+_ALL = r"(?:均|全部|全都|都|一律|悉数|全数)(?:已经?|能够?|得到|予以)*"
+_IN_TIME = (r"(?:(?:在|于)?(?:法定|规定|承诺)?的?(?:期限|时限|时间|工作日)内"
+            r"|按照?(?:法定|规定)?的?(?:时限|期限)(?:要求)?|按时|按期|如期|准时)")
+_ALL_ON_TIME_RE = re.compile(
+    rf"{_ALL}{_IN_TIME}(?:予以|进行|作出|完成|给予)?(?:答复|办结|办理|回复|办完)"
+    r"|按(?:时|期)(?:答复|办结|回复|办理)?率(?:为|达到?|是)?(?:100(?:\.0+)?\s*[%％]|百分之百)"
+    r"|(?:无|没有|未|均未|从未|零)(?:出现|发生|有)?(?:一件|任何)?(?:逾期|超期|超时)")
+_SENTENCE_RE = re.compile(r"[。；;！!？?\n]")
+
 _FEE_NONE_RE = re.compile(r"(未|没有|不|无|免)[^。；;，,\d]{0,8}?(收取|收费)|免收|免费")
 _FEE_CHARGED_RE = re.compile(r"收取[^。；;，,\d]{0,15}?(\d+(?:\.\d+)?)\s*元")
 
@@ -715,6 +766,10 @@ def _figure_findings(year, tables: YearTables, parts, paragraphs,
                                    stated=m.group(0), actual=fmt_number(actual),
                                    placeholder=placeholder))
 
+        for what, pattern, placeholder, key in _COUNT_RES:
+            actual = tables.figures.get(key) if key in FIGURES else _total(tables.b, key)
+            for m in pattern.finditer(text):
+                check(m, what, actual, placeholder, m.group(1), m.group(2))
         for m in _APPLICATIONS_RE.finditer(text):
             if "申请" in m.group(1) or "要求公开" in m.group(1):
                 check(m, "收到的政府信息公开申请数", received, "{applications_received}",
@@ -832,6 +887,40 @@ def _fee_findings(year, tables, parts, paragraphs) -> list[Finding]:
     return out
 
 
+def _on_time_findings(year, tables, parts, paragraphs, overdue_open: int) -> list[Finding]:
+    """A claim that every answer was in time, while the deadline check found late answers,
+    open applications past their deadline, or answers it could not judge."""
+    fig = tables.figures
+    late, unknown = fig.get("answered_late") or 0, fig.get("answered_unknown") or 0
+    if not (late or overdue_open or unknown):
+        return []
+    facts, advice = [], []
+    if late:
+        facts.append(f"本年度有{fmt_number(late)}件申请逾期答复")
+        advice.append("写明逾期的件数，例如“其中逾期答复{answered_late}件”（占位符让数字与报表"
+                      "一致），并说明逾期原因和整改措施")
+    if overdue_open:
+        facts.append(f"有{fmt_number(overdue_open)}件未办结的申请已超过答复期限")
+        advice.append(f"写明尚未办结的申请中有{fmt_number(overdue_open)}件已超过法定答复期限、"
+                      "仍在办理")
+    if unknown:
+        facts.append(f"有{fmt_number(unknown)}件已答复的申请未能核对是否按时答复")
+        advice.append("先按审核结果改正台账中的日期或征求意见天数（或升级节假日日历）后重新运行，"
+                      "核对之前不要写全部按时答复")
+    out = []
+    for section, text in _sections(parts):
+        for sentence in _SENTENCE_RE.split(text):
+            # about applications (not, say, letters from the public answered in time)
+            if "申请" not in sentence and "答复" not in sentence:
+                continue
+            out += (
+                finding("TX036", year=year, **_where(section.key, paragraphs, year),
+                        section=slot_label(section.key), snippet=m.group(0),
+                        facts="，".join(facts), advice="；".join(advice))
+                for m in _ALL_ON_TIME_RE.finditer(sentence))
+    return out
+
+
 def _placeholder_findings(cfg, year, parts, paragraphs) -> list[Finding]:
     known = {name for name, _ in placeholder_catalogue(cfg)}
     out = []
@@ -849,7 +938,8 @@ def review_text(cfg: Config, year: int, tables: YearTables, paragraphs: Mapping[
                 rendered_parts: Sequence[Part] | None = None, *, data: TextData | None = None
                 ) -> list[Finding]:
     """The TX rules over the composed report: placeholders, part 五, numbers against the
-    tables, breakdowns, years, headings, repeats of last year and the fee statement.
+    tables, breakdowns, years, headings, repeats of last year, the fee statement, and claims
+    of timely answers against the deadline check (the figures and `data.overdue_open`).
 
     `data` (see `text_data`) supplies the facts behind per-category and per-form placeholders;
     without it those placeholders count as "no data". Without `rendered_parts` the report's
@@ -868,6 +958,7 @@ def review_text(cfg: Config, year: int, tables: YearTables, paragraphs: Mapping[
         *_year_findings(year, rendered_parts, paragraphs),
         *_repeat_findings(year, paragraphs, previous_paragraphs),
         *_fee_findings(year, tables, rendered_parts, paragraphs),
+        *_on_time_findings(year, tables, rendered_parts, paragraphs, data.overdue_open),
     ]
 
 
@@ -901,8 +992,9 @@ _SAMPLE_2023 = {
         "杜绝涉密涉敏信息公开，严格落实信息发布初审、复审、发布流程，对拟公开的政府信息逐级审查。"
         "二是推动“互联网+公众参与”，调动公众参与的积极性，主动接受公众监督。三是修订完善街道"
         "政务公开方案及办事指南，为申请人申请政务公开提供遵循。\n"
-        "本年度，团结大街街道新增主动公开政府信息{items_published_approx}条，收到并办结政府信息"
-        "公开申请{applications_received}件，全年通过会议方式进行政策解读{interpretations_会议}次。"),
+        "本年度，团结大街街道新增主动公开政府信息{items_published_approx}条，收到政府信息公开"
+        "申请{applications_received}件、办结{applications_closed}件，全年通过会议方式进行政策解读"
+        "{interpretations_会议}次。"),
     "overview.platforms": (
         "在政府信息平台上对基层政务公开标准化规范化相关栏目进行了调整，规范了平台设置，加强了"
         "政府信息日常管理。一是通过LED显示屏、政务公开栏等形式在全街道范围内开展《条例》宣传，"

@@ -104,7 +104,7 @@ def test_seed_2023_consolidates_to_the_published_tables(config):
     assert (c.tables.a, c.tables.b, c.tables.c) == (a, b, cc)
     assert c.tables.source == "workbooks" and c.tables.year == 2023
     expected = dict(st.SAMPLE_FIGURES[2023], trainings=0, board_updates=0,
-                    answered_on_time=1, answered_late=0)
+                    answered_on_time=1, answered_late=0, answered_unknown=0)
     assert c.tables.figures == expected
     assert c.findings == []
     assert [(x.app_id, wd, ok) for x, wd, ok in c.applications] == [("2023-001", 10, True)]
@@ -340,12 +340,57 @@ def test_fee_and_on_time_count_only_applications_closed_this_year(config):
     assert [x.rule for x in c.findings] == ["DL002"]
 
 
-def test_unknown_calendar_year_leaves_the_on_time_figures_unknown(config):
+def test_unknown_calendar_year_leaves_its_answers_unjudged(config):
     apps = [application("街道本级", 2031, 1, "A1", date(2031, 3, 3), "natural",
                         date(2031, 3, 20), "disclosed")]
     c = consolidate_year(config, 2031, headers_for(config, 2031), [], apps, [], None,
                          as_of=date(2031, 12, 31))
-    assert c.tables.figures["answered_on_time"] is None
-    assert c.tables.figures["answered_late"] is None
+    f = c.tables.figures
+    assert (f["answered_on_time"], f["answered_late"], f["answered_unknown"]) == (0, 0, 1)
     assert [f.rule for f in c.findings] == ["DL001"]
     assert c.tables.b[("disclosed", "natural")] == 1  # the tables do not depend on it
+
+
+def _register_row(app_id, received, answered=None, row=4, **kw):
+    """An application of 街道本级's fourth-quarter register, with the template's columns."""
+    src = Source(file_of(2023, 4, "街道本级"), "依申请公开台账", f"A{row}")
+    return Application("街道本级", 2023, 4, app_id, received, "网络平台", "natural",
+                       answered=answered, outcome="disclosed" if answered else None,
+                       source=src, cells={"app_id": f"A{row}", "received": f"B{row}",
+                                          "consult_days": f"L{row}", "answered": f"M{row}"},
+                       **kw)
+
+
+def test_one_absurd_row_leaves_the_other_answers_counted(config):
+    apps = [
+        # 2023-05-08 → 05-22: 10 working days, on time
+        _register_row("2023-001", date(2023, 5, 8), date(2023, 5, 22), row=4),
+        # 2023-01-20 → 02-23: 21 working days, late (DL002)
+        _register_row("2023-002", date(2023, 1, 20), date(2023, 2, 23), row=5),
+        # 100000 days of consultation in a span of 10 working days: cannot be counted
+        _register_row("2023-003", date(2023, 5, 8), date(2023, 5, 22), row=6,
+                      consult_days=100000),
+        # still open, 100000 days of consultation push its deadline past the calendar
+        _register_row("2023-004", date(2023, 11, 1), row=7, consult_days=100000),
+        # answered "2099-05-22" (typed for 2023): a year the calendar lacks
+        _register_row("2023-005", date(2023, 5, 8), date(2099, 5, 22), row=8),
+    ]
+    c = consolidate_year(config, 2023, headers_for(config, 2023), [], apps, [], None,
+                         as_of=YEAR_END)
+    f = c.tables.figures
+    # 2023-005 is answered after 2023: table three carries it out, it is not an answer of 2023
+    assert (f["answered_on_time"], f["answered_late"], f["answered_unknown"]) == (1, 1, 1)
+    # 2099 is after today (CS010 at the cell); judged on 31 December, 2023-005 was then still
+    # open, and past its deadline (DL004)
+    assert sorted((x.rule, x.severity, x.cell) for x in c.findings) == [
+        ("CS010", "error", "M8"), ("DL002", "warning", "A5"), ("DL004", "warning", "A8"),
+        ("DL008", "error", "L6"), ("DL008", "error", "L7")]
+    by_row = {x.cell: x.message for x in c.findings if x.rule.startswith("DL")}
+    assert ("申请 2023-003 的“征求第三方意见天数”填的是 100000 个工作日，而从“收到日期”"
+            "（2023-05-08）到“答复日期”（2023-05-22）一共只有 10 个工作日") in by_row["L6"]
+    assert "答复期限落在 2027 年或更晚" in by_row["L7"]
+    assert "2099-05-22" in next(x.message for x in c.findings if x.rule == "CS010")
+    assert all(x.file == "2023/第4季度/2023年第4季度-街道本级.xlsx" for x in c.findings)
+    assert {(a.app_id, ok) for a, _, ok in c.applications} == {
+        ("2023-001", True), ("2023-002", False), ("2023-003", None), ("2023-004", None),
+        ("2023-005", None)}

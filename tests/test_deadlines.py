@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import chinese_calendar
 import pytest
 
 from pipeline.deadlines import (
@@ -163,3 +164,53 @@ def test_unknown_year_gives_one_finding_for_the_year_and_no_count():
     assert [(used, ok) for _, used, ok in rows] == [(None, None)] * 3
     assert [f.rule for f in found] == ["DL001"]
     assert "2031" in found[0].message and found[0].year == 2031
+
+
+# --- A value that leads outside the calendar affects its row only ------------------------------
+
+CELLS = {"app_id": "A5", "received": "B5", "consult_days": "L5", "answered": "M5"}
+
+
+def test_consultation_days_beyond_the_span_are_the_rows_error_at_their_cell():
+    # Mon 2023-05-08 → Mon 2023-05-22 is 10 working days; 11 days of consultation cannot fit.
+    used, on_time, found = assess(app(date(2023, 5, 8), date(2023, 5, 22), consult_days=11,
+                                      cells=CELLS), date(2023, 12, 31))
+    assert (used, on_time) == (None, None)
+    assert [(f.rule, f.severity, f.sheet, f.cell) for f in found] == [
+        ("DL008", "error", "依申请公开台账", "L5")]
+    assert "填的是 11 个工作日" in found[0].message and "只有 10 个工作日" in found[0].message
+    # all ten days spent consulting: 0 working days used, on time
+    assert assess(app(date(2023, 5, 8), date(2023, 5, 22), consult_days=10),
+                  date(2023, 12, 31)) == (0, True, [])
+
+
+def test_consultation_days_pushing_an_open_deadline_past_the_calendar():
+    used, on_time, found = assess(app(date(2023, 11, 1), consult_days=100000, cells=CELLS),
+                                  date(2023, 12, 31))
+    assert (used, on_time) == (None, None)
+    assert [(f.rule, f.cell) for f in found] == [("DL008", "L5")]
+    assert "100000 个工作日" in found[0].message
+
+
+def test_a_mistyped_date_in_a_year_the_calendar_lacks_is_the_rows_note():
+    rows, found = assess_register([
+        app(date(2023, 5, 8), date(2099, 5, 22), cells=CELLS),
+        app(date(2023, 5, 8), date(2023, 5, 22), app_id="2023-002")], date(2023, 12, 31))
+    assert [(a.app_id, used, ok) for a, used, ok in rows] == [("2023-001", None, None),
+                                                             ("2023-002", 10, True)]
+    assert [(f.rule, f.severity, f.cell) for f in found] == [("DL007", "note", "M5")]
+    assert "2099-05-22" in found[0].message and "2022-01-01 至 2023-12-31" in found[0].message
+
+
+def test_a_deadline_in_a_next_year_the_calendar_lacks_is_the_years_finding():
+    last = max(chinese_calendar.constants.holidays).year  # the calendar's last year
+    # received 20 December of that year and still open: the deadline falls in the next year
+    open_app = Application("街道本级", last, 4, f"{last}-009", date(last, 12, 20), "网络平台",
+                           "natural", source=SRC)
+    answered = Application("街道本级", last, 4, f"{last}-008", date(last, 12, 1), "网络平台",
+                           "natural", answered=date(last, 12, 2), outcome="disclosed",
+                           source=SRC)
+    rows, found = assess_register([open_app, answered], date(last, 12, 31))
+    assert [(used, ok) for _, used, ok in rows] == [(None, None), (1, True)]
+    assert [(f.rule, f.cell) for f in found] == [("DL001", None)]
+    assert f"{last + 1} 年" in found[0].message

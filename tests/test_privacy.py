@@ -183,3 +183,23 @@ def test_text_from_workbooks_is_never_written_as_a_formula(built):
             for name in zf.namelist():
                 if name.startswith("xl/worksheets/"):
                     assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name), name
+
+
+def test_officers_never_reach_the_report_or_the_dashboards(built):
+    """Who confirmed each return is the office's own data: `xxgk status` shows it, the
+    report, the web page, the dashboards, the notebooks and the tables workbook never do."""
+    from pipeline.sample import SAMPLE_OFFICERS
+
+    outputs, _ = built
+    published = [p for p in outputs.rglob("*") if p.is_file() and (
+        p.suffix in (".docx", ".html", ".ipynb") or p.name.endswith("汇总报表.xlsx"))]
+    assert {p.suffix for p in published} == {".docx", ".html", ".ipynb", ".xlsx"}
+    leaks = [(where, v) for path in published for where, text in _texts(path)
+             for v in SAMPLE_OFFICERS if any(f in text for f in _forms(v))]
+    assert leaks == []
+    con = sqlite3.connect(outputs / "xxgk.sqlite")  # kept for the status, so the scan is real
+    try:
+        officers = {r[0] for r in con.execute("SELECT officer FROM submissions")}
+    finally:
+        con.close()
+    assert officers & set(SAMPLE_OFFICERS)

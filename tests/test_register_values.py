@@ -81,10 +81,11 @@ def test_absurd_consultation_days_and_fees_are_errors_and_not_used(config, tmp_p
     assert all(f.severity == "error" for f in result.findings if f.rule in ("IN209", "IN210"))
     messages = {f.cell: f.message for f in result.findings}
     assert "“征求第三方意见天数”为 100000 天" in messages[f"{cd}6"]
-    assert "250 天" in messages[f"{cd}6"] and "暂按0天计" in messages[f"{cd}6"]
+    assert "250 天" in messages[f"{cd}6"] and "是否按时答复暂无法核对" in messages[f"{cd}6"]
     assert "为 100000000 元，超过 100000 元" in messages[f"{fee}6"]
     values = [(a.app_id, a.consult_days, a.fee) for a in result.applications]
-    assert values == [("A-1", 250, 100000.0), ("A-2", 0, 0.0), ("A-3", 0, 0.0)]
+    # an unusable number of days is not known (None), so the answer's timeliness is not judged
+    assert values == [("A-1", 250, 100000.0), ("A-2", None, 0.0), ("A-3", None, 0.0)]
 
 
 def test_grid_counts_far_beyond_a_sub_district_are_flagged(config, tmp_path):

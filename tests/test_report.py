@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import docx
 import nbformat
 import pytest
 
 from pipeline import report, statutory, store
-from pipeline.consolidate import fact_sums
+from pipeline.consolidate import consolidate_year, fact_sums
 from pipeline.model import YearTables
-from pipeline.records import Fact
+from pipeline.records import Application, Fact, Source
 from pipeline.report_text import read_paragraphs, write_sample_paragraphs
 from pipeline.store import StoreContent, write_store
 from tests import seed_tables
+from tests.test_consolidate import headers_for
 
 
 @pytest.fixture
@@ -147,3 +148,76 @@ def test_run_report_executes_the_notebook_twice_with_the_same_result(seed_store,
     assert document.sections[0].header.paragraphs[0].text == "草稿"
     assert [t.rows[3].cells[-1].text for t in document.tables[1:2]] == ["1"]
 
+
+
+# --- The deadline check reaches the words ------------------------------------------------------
+
+def _app(app_id, received, answered=None, outcome=None, row=4, **kw):
+    src = Source("2023/第4季度/2023年第4季度-街道本级.xlsx", "依申请公开台账", f"A{row}")
+    return Application("街道本级", 2023, 4, app_id, received, "网络平台", "natural",
+                       answered=answered, outcome=outcome, source=src,
+                       cells={"consult_days": f"L{row}"}, **kw)
+
+
+ON_TIME = _app("2023-001", date(2023, 5, 8), date(2023, 5, 22), "unavailable_1", row=4)  # 10 days
+LATE = _app("2023-002", date(2023, 1, 20), date(2023, 2, 23), "disclosed", row=5)  # 21 days
+OVERDUE = _app("2023-003", date(2023, 11, 1), row=6)  # open, due 2023-11-29
+ABSURD = _app("2023-004", date(2023, 5, 8), date(2023, 5, 22), "disclosed", row=7,
+              consult_days=100000)
+
+
+def register_store(tmp_path, config, apps, *, office_text=False):
+    """A store written from the consolidation of 街道本级's register, as `xxgk check` would."""
+    c = consolidate_year(config, 2023, headers_for(config, 2023), [], apps, [], None,
+                         as_of=date(2023, 12, 31))
+    content = StoreContent(years=[c.tables], findings=c.findings, applications=c.applications)
+    if office_text:
+        path = write_sample_paragraphs(tmp_path / "workbooks", cfg=config)[1]
+        content.paragraphs, _ = read_paragraphs(path, 2023)
+    path = tmp_path / "deadlines.sqlite"
+    write_store(path, content, version="test", report_year=2023, command="test",
+                started=datetime(2024, 1, 10, 9, 0))
+    return path
+
+
+def requests_paragraph(model) -> str:
+    section = next(s for p in model.parts for s in p.sections if s.key == "overview.requests")
+    return next(p for p in section.paragraphs if p.startswith("2023年"))
+
+
+@pytest.mark.parametrize(("apps", "expected"), [
+    ((ON_TIME,), "2023年，团结大街街道收到政府信息公开申请1件，本年办结1件，办理结果为：无法提供"
+                 "（本机关不掌握相关政府信息）1件。已办结的申请均在法定期限内答复。"),
+    ((ON_TIME, LATE), "2023年，团结大街街道收到政府信息公开申请2件，本年办结2件，办理结果为："
+                      "予以公开1件、无法提供（本机关不掌握相关政府信息）1件。已办结的申请中，"
+                      "按时答复1件，逾期答复1件。"),
+    ((ON_TIME, OVERDUE), "2023年，团结大街街道收到政府信息公开申请2件，本年办结1件，办理结果为："
+                         "无法提供（本机关不掌握相关政府信息）1件；尚未办结、转入下一年度1件。"
+                         "已办结的申请中，按时答复1件；尚未办结的申请中，有1件已超过法定答复期限，"
+                         "仍在办理。"),
+    ((ON_TIME, ABSURD), "2023年，团结大街街道收到政府信息公开申请2件，本年办结2件，办理结果为："
+                        "予以公开1件、无法提供（本机关不掌握相关政府信息）1件。"),
+])
+def test_default_text_follows_the_deadline_check(tmp_path, config, apps, expected):
+    model = model_of(register_store(tmp_path, config, apps), config)
+    assert requests_paragraph(model) == expected
+    assert "TX036" not in {f.rule for f in model.findings}
+
+
+@pytest.mark.parametrize(("apps", "fact"), [
+    ((ON_TIME, LATE), "本年度有1件申请逾期答复"),
+    ((ON_TIME, OVERDUE), "有1件未办结的申请已超过答复期限"),
+    ((ON_TIME, ABSURD), "有1件已答复的申请未能核对是否按时答复"),
+])
+def test_office_text_calling_every_answer_timely_is_an_error(tmp_path, config, apps, fact):
+    model = model_of(register_store(tmp_path, config, apps, office_text=True), config)
+    found = [f for f in model.findings if f.rule == "TX036"]
+    assert [(f.severity, f.file, f.sheet) for f in found] == [
+        ("error", "2023/2023年年报文字.xlsx", "年报文字")]
+    assert found[0].message.startswith("“一、总体情况（二）依申请公开”中写有“均已按时限要求答复”，"
+                                       f"但答复期限的核对结果是：{fact}，不能说全部按时答复。")
+
+
+def test_office_text_calling_every_answer_timely_in_a_timely_year(tmp_path, config):
+    model = model_of(register_store(tmp_path, config, (ON_TIME,), office_text=True), config)
+    assert "TX036" not in {f.rule for f in model.findings}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import openpyxl
 import pytest
@@ -319,5 +320,141 @@ def test_unknown_placeholder_and_placeholder_without_data(config):
 def test_every_tx_rule_has_chinese_guidance():
     from pipeline.findings import all_rules
     tx = [r for r in all_rules() if r.id.startswith("TX")]
-    assert len(tx) == 15 and all("请" in r.template for r in tx if r.id != "TX021") and all(
+    assert len(tx) == 16 and all("请" in r.template for r in tx if r.id != "TX021") and all(
         r.severity in ("error", "warning") for r in tx)
+
+
+# --- deadlines in the words (TX036, counts of table three) ---------------------------------------
+
+def requests_data(*, new=6, closed=6, carried_out=0, on_time=6, late=0, unknown=0,
+                  overdue_open=0) -> rt.TextData:
+    """Table three with 4 disclosed, 1 partly disclosed, 1 not held (and any carried out), and
+    the deadline check's counts."""
+    b = {("new", "total"): new, ("carried_in", "total"): 0, ("results_total", "total"): closed,
+         ("carried_out", "total"): carried_out, ("disclosed", "total"): 4,
+         ("partial", "total"): 1, ("unavailable_1", "total"): 1}
+    figures = {**seed_tables.SAMPLE_FIGURES[2023], "answered_on_time": on_time,
+               "answered_late": late, "answered_unknown": unknown}
+    return rt.TextData(YearTables(2023, "workbooks", {}, b, {}, figures),
+                       overdue_open=overdue_open)
+
+
+def requests_text(config, data) -> str:
+    """The default paragraph of 一（二）依申请公开 that states the applications."""
+    paragraphs = rt.default_paragraphs(config, data)["overview.requests"]
+    return next(p for p in paragraphs if p.startswith("2023年"))
+
+
+OPENING = ("2023年，团结大街街道收到政府信息公开申请6件，本年办结6件，办理结果为：予以公开4件、"
+           "部分公开1件、无法提供（本机关不掌握相关政府信息）1件。")
+
+
+def test_outcomes_are_named_without_statutory_numbering(config):
+    text = requests_text(config, requests_data())
+    assert text.startswith(OPENING)
+    assert "三、" not in text and "本年度办理结果" not in text
+
+
+def test_no_default_sentence_carries_a_statutory_number(config):
+    b = {(r.key, "total"): 1 for r in statutory.OUTCOME_ROWS}
+    b.update({("new", "total"): 21, ("results_total", "total"): 21,
+              ("carried_in", "total"): 2, ("carried_out", "total"): 2})
+    figures = {**seed_tables.SAMPLE_FIGURES[2023], "fee_charged_yuan": 30.5}
+    data = rt.TextData(YearTables(2023, "workbooks", {}, b, {("review", "total"): 1}, figures))
+    for key, paragraphs in rt.default_paragraphs(config, data).items():
+        for p in paragraphs:
+            assert not re.search(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"
+                                 r"|(?<![\d.])\d+\.(?!\d)", p), (key, p)
+
+
+@pytest.mark.parametrize(("counts", "timeliness"), [
+    ({}, "已办结的申请均在法定期限内答复。"),
+    ({"on_time": 5, "late": 1}, "已办结的申请中，按时答复5件，逾期答复1件。"),
+    ({"on_time": 5, "unknown": 1}, ""),
+    ({"on_time": 4, "late": 1, "unknown": 1}, "已办结的申请中，逾期答复1件。"),
+])
+def test_default_text_says_all_in_time_only_when_every_answer_was(config, counts, timeliness):
+    assert requests_text(config, requests_data(**counts)) == OPENING + timeliness
+
+
+def test_default_text_with_an_open_application_past_its_deadline(config):
+    text = requests_text(config, requests_data(new=7, carried_out=1, overdue_open=1))
+    assert text == ("2023年，团结大街街道收到政府信息公开申请7件，本年办结6件，办理结果为：予以公开"
+                    "4件、部分公开1件、无法提供（本机关不掌握相关政府信息）1件；尚未办结、转入下一"
+                    "年度1件。已办结的申请中，按时答复6件；尚未办结的申请中，有1件已超过法定答复"
+                    "期限，仍在办理。")
+
+
+@pytest.mark.parametrize("counts", [
+    {}, {"on_time": 5, "late": 1}, {"on_time": 5, "unknown": 1},
+    {"new": 7, "carried_out": 1, "overdue_open": 1}])
+def test_default_text_agrees_with_its_own_review(config, counts):
+    assert rules(review(config, {}, data=requests_data(**counts))) == ["TX021"]
+
+
+@pytest.mark.parametrize("claim", [
+    "收到政府信息公开申请6件，均在法定期限内答复。",
+    "收到群众申请公开政府信息{applications_received}件，均已按时限要求答复。",
+    "全年办理依申请公开事项6件，均按时答复。",
+    "依申请公开事项全部按期办结。",
+    "依申请公开按时答复率100%。",
+    "全年依申请公开工作无逾期。",
+    "全年未发生超期答复的情况。",
+])
+def test_a_claim_of_all_in_time_with_a_late_answer_is_an_error(config, claim):
+    found = review(config, {**CLEAN, "overview.requests": claim},
+                   data=requests_data(on_time=5, late=1))
+    assert rules(found) == ["TX036"]
+    f = found[0]
+    assert (f.severity, f.file, f.sheet) == ("error", "2023/2023年年报文字.xlsx", "年报文字")
+    assert "一、总体情况（二）依申请公开" in f.message
+    assert "本年度有1件申请逾期答复" in f.message and "其中逾期答复{answered_late}件" in f.message
+
+
+def test_a_claim_of_all_in_time_with_an_overdue_or_unjudged_application(config):
+    claim = {**CLEAN, "overview.requests": "收到政府信息公开申请7件，均已按时限要求答复。"}
+    found = review(config, claim, data=requests_data(new=7, carried_out=1, overdue_open=1))
+    assert rules(found) == ["TX036"]
+    assert "有1件未办结的申请已超过答复期限" in found[0].message
+    found = review(config, {**claim, "overview.requests": "申请6件，均在法定期限内答复。"},
+                   data=requests_data(on_time=5, unknown=1))
+    assert rules(found) == ["TX036"]
+    assert "有1件已答复的申请未能核对是否按时答复" in found[0].message
+    # the same words in a year whose answers were all judged in time
+    assert review(config, claim, data=requests_data(new=7, carried_out=1)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "2023年，团结大街街道收到政府信息公开申请6件，均按规定程序登记、办理和答复。",
+    "对群众来信均按时回复。",
+    "其他处理（申请人无正当理由逾期不补正）的申请1件。",
+    "已办结的申请中，按时答复5件，逾期答复1件。",
+])
+def test_words_that_claim_nothing_about_deadlines(config, text):
+    assert review(config, {**CLEAN, "overview.requests": text},
+                  data=requests_data(on_time=5, late=1)) == []
+
+
+@pytest.mark.parametrize(("text", "stated", "placeholder"), [
+    ("本年办结6件。", "办结6件", "{applications_closed}"),
+    ("收到并办结政府信息公开申请6件，另有1件未办结。", "办结政府信息公开申请6件",
+     "{applications_closed}"),
+    ("上年结转2件。", "上年结转2件", "{applications_carried_in}"),
+    ("尚未办结、转入下一年度2件。", "转入下一年度2件", "{applications_carried_out}"),
+    ("结转下年度继续办理2件。", "结转下年度继续办理2件", "{applications_carried_out}"),
+    ("其中逾期答复2件。", "逾期答复2件", "{answered_late}"),
+    ("其中按时答复5件。", "按时答复5件", "{answered_on_time}"),
+])
+def test_counts_of_closed_carried_and_late_must_match(config, text, stated, placeholder):
+    # 6 received, 5 closed (4 on time, 1 late), 1 carried out
+    found = review(config, {**CLEAN, "overview.requests": text},
+                   data=requests_data(closed=5, carried_out=1, on_time=4, late=1))
+    assert rules(found) == ["TX030"]
+    assert f"“{stated}”" in found[0].message and placeholder in found[0].message
+
+
+def test_counts_that_agree_are_not_flagged(config):
+    text = ("收到政府信息公开申请6件，本年办结5件，其中按时答复4件、逾期答复1件；"
+            "尚未办结、结转下年度继续办理1件。")
+    assert review(config, {**CLEAN, "overview.requests": text},
+                  data=requests_data(closed=5, carried_out=1, on_time=4, late=1)) == []
