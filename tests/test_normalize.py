@@ -68,7 +68,7 @@ def test_dates_in_every_common_form(raw):
 
 @pytest.mark.parametrize("raw, says", [
     ("2023-02-30", "不存在"), ("2023年13月1日", "不存在"), ("昨天", "不是日期"),
-    ("5月6日", "不是日期"), (0, "不是有效日期"), (True, "不是日期"),
+    ("5月6日", "没有写年份"), (0, "不是有效日期"), (True, "不是日期"),
 ])
 def test_bad_dates_are_errors_with_the_format_to_use(raw, says):
     parsed = parse_date(raw)
