@@ -519,11 +519,12 @@ def _read_grid(sheets: _SheetReader, grid: Grid, ctx: _Context) -> list[Fact]:
               if sheet.merges_rows(grid.input_rows) else set())
     facts = []
     unit, year, quarter, file = ctx.unit, ctx.year, ctx.quarter, ctx.file
+    formula = safety.Formula
     for inp, raw in zip(grid.inputs, sheet.values(grid.input_positions), strict=True):
         if inp.cell in merged:
             continue
         # a number, the common case, is never a formula: one type test, no call
-        if type(raw) is safety.Formula:
+        if type(raw) is formula:
             raw = _formula_value(raw, grid.sheet, inp.cell, inp.label, inp.kind, ctx)
             if raw is _UNUSABLE:
                 continue

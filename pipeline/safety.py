@@ -425,33 +425,43 @@ def _check_names(infos: list[zipfile.ZipInfo]) -> None:
         seen.add(name)
 
 
-# Content types of a macro-enabled workbook (.xlsm, .xltm, .xlam), of a VBA project and of an
-# Excel 4.0 macro sheet, all compared lower-case.
-_MACRO_TYPES = re.compile(rb"macroenabled|vbaproject|macrosheet")
+# What the content types of a macro-enabled workbook (.xlsm, .xltm, .xlam), of a VBA project
+# and of an Excel 4.0 macro sheet say, lower-cased.
+_MACRO_TYPES = {b"macroenabled": "启用宏的工作簿（.xlsm）", b"vbaproject": "VBA 宏",
+                b"macrosheet": "Excel 4.0 宏表"}
 _ODS_MACRO_DIRS = ("basic/", "scripts/")  # LibreOffice Basic modules, Python or JavaScript
 _ODS_BASIC_INDEXES = ("script-lc.xml", "script-lb.xml", "dialog-lc.xml", "dialog-lb.xml")
+
+
+def _macro_member(name: str) -> str | None:
+    lower = name.lower()
+    if "vbaproject" in lower:
+        return f"VBA 宏“{name}”"
+    if "/macrosheets/" in f"/{lower}":
+        return f"Excel 4.0 宏表“{name}”"
+    if (lower.startswith(_ODS_MACRO_DIRS) and lower.endswith((".xml", ".py", ".js", ".bsh"))
+            and posixpath.basename(lower) not in _ODS_BASIC_INDEXES):
+        return f"LibreOffice 宏“{name}”"
+    return None
 
 
 def _macros(members: dict[str, bytes]) -> str | None:
     """What macros the zip holds (in Chinese), if any: a VBA project (by its name, its content
     type, or a VBA storage in any embedded compound file), a macro-enabled workbook or an
-    Excel 4.0 macro sheet, or LibreOffice macros."""
+    Excel 4.0 macro sheet, or LibreOffice macros. Names and content types are screened with
+    a few substring searches first: a workbook without macros costs little more."""
+    names = "\n".join(members).lower()
+    if "vbaproject" in names or "macrosheets/" in names or "basic/" in names \
+            or "scripts/" in names:
+        found = next(filter(None, map(_macro_member, members)), None)
+        if found:
+            return found
     for name, content in members.items():
-        lower = name.lower()
-        if "vbaproject" in lower or (content.startswith(_OLE_MAGIC)
-                                     and any(_ole_entry(content, n) for n in _OLE_VBA)):
+        if content.startswith(_OLE_MAGIC) and any(_ole_entry(content, n) for n in _OLE_VBA):
             return f"VBA 宏“{name}”"
-        if "/macrosheets/" in f"/{lower}":
-            return f"Excel 4.0 宏表“{name}”"
-        if lower.startswith(_ODS_MACRO_DIRS) and lower.endswith((".xml", ".py", ".js", ".bsh")) \
-                and posixpath.basename(lower) not in _ODS_BASIC_INDEXES:
-            return f"LibreOffice 宏“{name}”"
-    for name, content in members.items():
-        if name.lower() == "[content_types].xml":
-            m = _MACRO_TYPES.search(content.lower())
-            if m:
-                return {b"macroenabled": "启用宏的工作簿（.xlsm）", b"vbaproject": "VBA 宏",
-                        b"macrosheet": "Excel 4.0 宏表"}[m.group()]
+    types = members.get("[Content_Types].xml", b"").lower()
+    if b"macro" in types or b"vbaproject" in types:
+        return next((what for key, what in _MACRO_TYPES.items() if key in types), None)
     return None
 
 
@@ -629,12 +639,15 @@ def _scan_xlsx_parts(members: dict[str, bytes], scan: Scan) -> set[str]:
         if too_big:
             scan.oversized[name] = too_big
             continue
+        # one pass for the two kinds of odd values, which an ordinary sheet has neither of
+        odd_values = _VALUE_SCREEN.search(content)
         if ((_FORMULA_SCREEN.search(content) and _FORMULA_TAG.search(content))
-                or any(mark in content for mark in _ERROR_MARKS)):
+                or (odd_values and any(mark in content for mark in _ERROR_MARKS))):
             found = _formula_cells(content, links)
             if found:
                 scan.formulas[name] = found
-        members[part] = _unformat_impossible_dates(content)
+        if odd_values:
+            members[part] = _unformat_impossible_dates(content)
     return parts
 
 
@@ -643,6 +656,10 @@ def _scan_xlsx_parts(members: dict[str, bytes], scan: Scan) -> set[str]:
 _SUSPECT_NUMBER = re.compile(rb"<v>(-[0-9.eE+-]+|[0-9]{7,}[0-9.eE+-]*|[0-9.]+[eE][+-]?[0-9]+)</v>")
 # The start of every _SUSPECT_NUMBER match, led by a byte rare in sheet XML ("v"): re skips to it.
 _SUSPECT_SCREEN = re.compile(rb"v>(?<=<v>)(?:-|[0-9]{7}|[0-9.]+[eE])")
+# The same, or the start of an error value (#DIV/0!, #N/A…: every one starts with "#", in a
+# cell marked t="e"), in a single pass.
+_VALUE_SCREEN = re.compile(rb"v>(?:#|(?<=<v>)(?:-|[0-9]{7}|[0-9.]+[eE]))")
+_ERROR_MARKS = (b't="e"', b"t='e'")
 _STYLE = re.compile(rb'\ss="[0-9]+"')
 LAST_DATE_SERIAL = 2958465  # 9999-12-31, the last day Excel can show
 
@@ -726,8 +743,6 @@ def _column(letters: bytes) -> int:
 
 # A reference into another workbook: [1]Sheet1!A1, '[其他.xlsx]Sheet1'!A1, 'C:\x\[a.xlsx]S'!A1.
 _EXTERNAL = re.compile(r"\[([^\[\]]+)\][^\[\]!()+*/,&=<>^;]*'?!")
-# What every cell whose value is an error (t="e") holds: a byte search finds it.
-_ERROR_MARKS = (b't="e"', b"t='e'")
 # Plain arithmetic over cells of the same sheet: numbers, cell references and ranges, + - * /,
 # brackets and SUM. Each token is taken whole (possessive), so a formula that is not plain
 # fails at once instead of being split every possible way.
