@@ -477,7 +477,7 @@ def test_formulas_and_error_values_in_register_cells(config, tmp_path):
                           ("IN105", "error", "依申请公开台账", "M6")}
     assert found[("IN112", "error", "依申请公开台账", "B4")] == (
         "申请“A-1”的“收到日期”是公式“=DATE(2023,4,3)”（使用了函数 DATE），未读取。"
-        "报表中只能使用对本表单元格的简单加减乘除；为安全起见，其他公式一律不读取。"
+        "公式中只有对本表单元格的简单加减乘除会按结果读取；为安全起见，其他公式一律不读取。"
         "请删除公式，直接填写日期（如 2023-05-06）。")
     assert "#VALUE!" in found[("IN110", "error", "依申请公开台账", "L4")]
     a1, a3 = result.applications  # the row whose ID is a formula is not read
