@@ -11,6 +11,7 @@ import zipfile
 from datetime import date
 
 import openpyxl
+import pytest
 
 from pipeline import ingest, layout
 from pipeline.findings import all_rules
@@ -487,14 +488,16 @@ def test_formulas_and_error_values_in_register_cells(config, tmp_path):
     assert not [f for f in result.findings if f.rule == "IN201" and f.cell == "B4"]
 
 
-def test_formulas_saved_by_libreoffice_are_read_as_their_results_say(config, tmp_path):
-    """A person typed formulas and saved with LibreOffice: the results (and the error) are the
-    ones LibreOffice computed and wrote, not made up by this test."""
+@pytest.mark.parametrize("fmt", ["xlsx:Calc MS Excel 2007 XML", "ods"])
+def test_formulas_saved_by_libreoffice_are_read_as_their_results_say(config, tmp_path, fmt):
+    """A person typed formulas and saved with LibreOffice (as .xlsx, or as .ods, whose
+    formulas and errors are found in content.xml): the results and the error are the ones
+    LibreOffice computed and wrote, not made up by this test."""
     inputs = {("disclosure", "党建工作", ""): "=2+3", ("disclosure", "党建工作", "政府网站"): "=1/0",
               ("disclosure", "党建工作", "三务公开平台"): "=ROUND(2.4,0)"}
     src = _write(config, tmp_path / "src", QuarterData(inputs=inputs))
-    saved = convert(src, "xlsx:Calc MS Excel 2007 XML", tmp_path / "out", tmp_path / "profile")
-    path = layout.quarter_path(tmp_path / "wb", 2023, 2, UNIT)
+    saved = convert(src, fmt, tmp_path / "out", tmp_path / "profile")
+    path = layout.quarter_path(tmp_path / "wb", 2023, 2, UNIT).with_suffix(saved.suffix)
     path.parent.mkdir(parents=True)
     shutil.copy(saved, path)
     result = ingest_file(config, tmp_path / "wb", path)

@@ -693,3 +693,48 @@ def test_a_folder_named_like_a_workbook_is_refused(tmp_path):
     (tmp_path / "a.xlsx").mkdir()
     scan = safety.scan_file(tmp_path / "a.xlsx")
     assert scan.refused and [p.rule for p in scan.problems] == ["IN001"]
+
+
+# --- Formulas and error values in an .ods (content.xml) ---------------------------------------------
+
+_ODS_CONTENT = (
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0">'
+    '<office:body><office:spreadsheet><table:table table:name="S">'
+    '<table:table-header-rows><table:table-row><table:table-cell/></table:table-row>'
+    '</table:table-header-rows>'
+    '<table:table-row table:number-rows-repeated="2"><table:table-cell '
+    'table:number-columns-repeated="2"/><table:covered-table-cell/>'
+    '<table:table-cell table:formula="of:=[.A1]+1" office:value-type="float" office:value="1"/>'
+    '</table:table-row>'
+    '<table:table-row><table:table-cell table:formula="of:=SUM([.B2:.B3];2)" '
+    'office:value-type="float" office:value="2"/>'
+    '<table:table-cell table:formula="of:=1/0" office:value-type="string" '
+    'calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>'
+    '<table:table-cell table:formula="of:=[$Sheet2.A1]"/>'
+    """<table:table-cell table:formula="of:=['file:///D:/%E6%8A%A5%E8%A1%A8/a.ods'#$Sheet1.A1]" """
+    'office:value-type="float" office:value="7"/>'
+    '<table:table-cell table:formula="of:=DDE(&quot;soffice&quot;;&quot;x&quot;;&quot;A1&quot;)" '
+    'office:value-type="float" office:value="0"/>'
+    '</table:table-row></table:table>'
+    '<table:table table:name="T"><table:table-row><table:table-cell/></table:table-row>'
+    '</table:table></office:spreadsheet></office:body></office:document-content>')
+
+
+def test_formulas_and_error_values_of_an_ods_are_found_at_their_cells(tmp_path):
+    parts = {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+             "content.xml": _ODS_CONTENT.encode()}
+    scan = safety.scan_file(_write_zip(tmp_path / "a.ods", parts))
+    assert not scan.refused and list(scan.formulas) == ["S"]  # T holds none
+    found = scan.formulas["S"]
+    assert {cell: str(f) for cell, f in found.items()} == {
+        "D2": "=A1+1", "D3": "=A1+1",  # a row written once for two
+        "A4": "=SUM(B2:B3,2)", "B4": "=1/0", "C4": "=Sheet2!A1",
+        "D4": "=[a.ods]Sheet1!A1", "E4": '=DDE("soffice","x","A1")'}
+    assert found["D2"].usable and found["A4"].usable
+    assert found["B4"].error == "#DIV/0!"
+    assert (found["C4"].reason, found["C4"].cached) == ("引用了其他工作表", False)
+    assert found["D4"].external == "a.ods"
+    assert found["E4"].reason == "会启动其他程序（DDE 链接），可被用来攻击电脑"
