@@ -563,7 +563,7 @@ def _check_channels(facts: list[Fact], grid: Grid, ctx: _Context) -> None:
 
 # --- Registers ---------------------------------------------------------------------------------
 
-_MISSING_HINTS = {layout.DATE: normalize.HINT_DATE, layout.CHOICE: "请从下拉列表中选择。"}
+_MISSING_HINTS = {layout.CHOICE: "请从下拉列表中选择。"}  # a date's hint names the file's year
 
 
 def _parse_cell(raw, column: layout.Column, lists, year: int | None) -> normalize.Parsed:
@@ -656,7 +656,8 @@ def _require(values: dict, keys, register: Register, what: str, addresses, error
             column = register.column(key)
             ctx.add("IN201", sheet=register.sheet, cell=addresses[key], what=what,
                     ident=values[register.columns[0].key], column=column.label,
-                    hint=_MISSING_HINTS[column.kind])
+                    hint=(normalize.hint_date(ctx.year) if column.kind == layout.DATE
+                          else _MISSING_HINTS[column.kind]))
 
 
 # Date pairs that must not run backwards: (earlier, later).

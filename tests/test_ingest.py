@@ -540,12 +540,15 @@ def test_numbers_in_an_extra_visible_sheet_are_flagged_and_not_read(config, tmp_
 def test_register_dates_in_everyday_forms_and_the_files_own_year(config, tmp_path):
     ok = {"applicant_class": "自然人", "channel": "信函"}
     rows = [{**ok, "app_id": "B-1", "received": "2024年3月5号", "answered": "二〇二四年三月十五日"},
-            {**ok, "app_id": "B-2", "received": "3月5日"}]
+            {**ok, "app_id": "B-2", "received": "3月5日"},
+            {**ok, "app_id": "B-3"}]
     path = _write(config, tmp_path, QuarterData(applications=rows), year=2024)
     result = ingest_file(config, tmp_path, path)
     (error,) = [f for f in result.findings if f.rule == "IN103"]
     assert error.cell == "B5"
     assert "没有写年份" in error.message and "2024-05-06" in error.message
+    (missing,) = [f for f in result.findings if f.rule == "IN201"]
+    assert missing.cell == "B6" and missing.message.endswith("请按 2024-05-06 的格式填写日期。")
     b1 = result.applications[0]
     assert (b1.received, b1.answered) == (date(2024, 3, 5), date(2024, 3, 15))
 
