@@ -874,6 +874,18 @@ def _ods_formula(formula: str | None, cached: bool, error: str | None) -> Formul
     return Formula(f"={text}", None, error, cached, _why_not_plain(text, None))
 
 
+def _place(found: dict[str, Formula], in_row: list[tuple[int, int, Formula]], row: int,
+           down: int) -> None:
+    """The formula cells of a row written once for `down` rows, at each of their addresses,
+    up to _ODS_SHEET_CELLS in the sheet (beyond them no input cell lies)."""
+    for r in range(row, row + down):
+        for first, across, formula in in_row:
+            for c in range(first, first + across):
+                if len(found) >= _ODS_SHEET_CELLS:
+                    return
+                found[f"{get_column_letter(min(c + 1, 16384))}{r + 1}"] = formula
+
+
 def _ods_formula_cells(content: bytes) -> dict[str, dict[str, Formula]]:
     """Sheet name -> cell address -> formula or error value, of an .ods's content.xml. Cells
     and rows written once for many (number-columns/rows-repeated) are counted as many."""
@@ -903,12 +915,8 @@ def _ods_formula_cells(content: bytes) -> dict[str, dict[str, Formula]]:
             el.clear()
         elif tag == _ODS_ROW:
             down = _repeated(el, "rows")
-            for r in range(row, row + down):
-                for first, across, formula in in_row:
-                    for c in range(first, first + across):
-                        if found is None or len(found) >= _ODS_SHEET_CELLS:
-                            break
-                        found[f"{get_column_letter(min(c + 1, 16384))}{r + 1}"] = formula
+            if in_row and found is not None:
+                _place(found, in_row, row, down)
             row += down
             el.clear()
         elif tag == _ODS_TABLE:
