@@ -44,11 +44,11 @@ define("IN003", "error", "表格结构被改动",
        "此单元格应为“{expected}”，实际为“{found}”，整张工作表未读取。请不要插入或删除行列、修改标题；"
        "如已改动，请把此文件移到 workbooks 文件夹以外，运行 xxgk init --year {file_year} --quarter {file_quarter} "
        "重新生成报表，再把数字抄过去。")
-define("IN014", "warning", "不是普通文件，已跳过",
-       "这是{what}，不是普通文件，已跳过，没有打开。{advice}")
 define("IN013", "error", "工作表无法读取",
        "工作表“{name}”中有无法读取的内容（{reason}），该工作表未读取。常见原因是日期或时间格式的单元格里"
        "填了很大的数或负数（如身份证号、电话号码）：请检查这张表的日期列，改正后保存。")
+define("IN014", "warning", "不是普通文件，已跳过",
+       "这是{what}，不是普通文件，已跳过，没有打开。{advice}")
 define("IN107", "error", "合并单元格",
        "单元格 {range} 是合并单元格，覆盖了{count}个要分别填写的单元格（{labels}），均未读取。"
        "请取消合并，每个单元格分别填写。")
@@ -723,8 +723,8 @@ class Walk:
     folder, path), sorted by parts (as Paths sort)."""
 
     files: list[tuple[tuple[str, ...], str]]  # regular files, and links to regular files
-    # (parts, path, what it is, what to do) of the entries that are not: none is opened
-    skipped: list[tuple[tuple[str, ...], str, str, str]] = field(default_factory=list)
+    # (parts, what it is, what to do) of the entries that are not: none is opened
+    skipped: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
 
 
 _LINK = "快捷方式（符号链接）"
@@ -757,7 +757,7 @@ def walk(folder: str | Path) -> Walk:
     (os.scandir: no stat for a plain file) or from stat, never from opening it. A folder is
     walked into (not a link to one); one named like a workbook is reported too."""
     files: list[tuple[tuple[str, ...], str]] = []
-    skipped: list[tuple[tuple[str, ...], str, str, str]] = []
+    skipped: list[tuple[tuple[str, ...], str, str]] = []
     todo: list[tuple[tuple[str, ...], str]] = [((), os.fspath(folder))]
     while todo:
         parts, here = todo.pop()
@@ -766,7 +766,7 @@ def walk(folder: str | Path) -> Walk:
                 entries = list(listing)
         except OSError as exc:
             if parts or not isinstance(exc, FileNotFoundError | NotADirectoryError):
-                skipped.append((parts, here, f"无法打开的文件夹（{type(exc).__name__}）",
+                skipped.append((parts, f"无法打开的文件夹（{type(exc).__name__}）",
                                 "其中的文件都没有读取。请检查此文件夹的访问权限。"))
             continue
         for entry in entries:
@@ -783,7 +783,7 @@ def walk(folder: str | Path) -> Walk:
                 pass
             odd = odd_entry(entry.path)
             if odd is not None:
-                skipped.append((at, entry.path, *odd))
+                skipped.append((at, *odd))
     files.sort()
     skipped.sort()
     return Walk(files, skipped)
@@ -793,7 +793,7 @@ def skipped_findings(walked: Walk, year: int) -> list[Finding]:
     """IN014 for each entry of a year's folder that is not a regular file."""
     return [finding("IN014", file="/".join((str(year), *parts)), year=year, what=what,
                     advice=advice)
-            for parts, _, what, advice in walked.skipped]
+            for parts, what, advice in walked.skipped]
 
 
 def year_paths(workbooks_dir: str | Path, year: int, walked: Walk | None = None) -> list[str]:

@@ -198,7 +198,9 @@ def parse_date(raw, year: int | None = None) -> Parsed:
         return _from_serial(raw, hint)
     if is_not_filled(raw):
         return BLANK
-    text = _chinese_digits(_half_width(clean_text(raw)))
+    text = _half_width(clean_text(raw))
+    if "年" in text or "月" in text:  # numerals alone (一, 十) are no date: not turned to digits
+        text = _chinese_digits(text)
     if text.isdigit():
         compact = _COMPACT_DATE.fullmatch(text)
         if compact:

@@ -159,6 +159,7 @@ def test_a_date_without_its_year_says_to_write_the_year(raw):
 @pytest.mark.parametrize("raw, says", [
     ("20240230", "这一天不存在"), (20241301, "这一天不存在"), ("二〇二四年十三月五日", "这一天不存在"),
     ("12345678", "这一天不存在"), ("98765432", "不是有效日期"), ("二〇二四年三月", "不是日期"),
+    ("一", "不是日期"), ("十五", "不是日期"), ("NO", "不是日期"),
 ])
 def test_impossible_everyday_dates_are_errors(raw, says):
     assert says in parse_date(raw).error
