@@ -4,10 +4,11 @@ The quarter workbooks are typed by many people in WPS, Excel and LibreOffice and
 A file may be empty, cut short, not a spreadsheet at all, password protected, far too large, a
 zip that inflates to gigabytes, or XML that declares entities (a "billion laughs"). Each of these
 is refused here, with a rule ID, before calamine opens the file: a bad file costs one finding,
-never the run. The same pass refuses macros and zips that hold a name twice, and finds what calamine cannot
-report: every formula (with no saved result calamine reads it as blank; with one, as if the
-number had been typed), error values such as #DIV/0! (calamine reads them as blank), and sheets
-whose used area is so large that reading them would exhaust memory.
+never the run. The same pass refuses macros and zips that hold a name twice, and finds what
+calamine cannot report: every formula of an .xlsx or .ods (with no saved result calamine reads
+it as blank; with one, as if the number had been typed), error values such as #DIV/0! (calamine
+reads them as blank), and sheets whose used area is so large that reading them would exhaust
+memory.
 
 Nothing here trusts what a file declares about itself: every zip member is inflated and counted,
 and the XML is searched for DOCTYPE/ENTITY declarations before any XML parser sees it. calamine
