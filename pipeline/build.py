@@ -175,13 +175,14 @@ class CheckResult:
         return returns.completeness(self.year, self.content.submissions, self.errors)
 
 
-def _hash_inputs(walks: dict[int, list], checked: set[str]) -> list[tuple]:
-    """(path, sha256, size, device, inode, mtime_ns) of every file of the years' folders (as
-    walked when the run began); the digests of those `checked` (relative names) were taken
-    by this run already."""
+def _hash_inputs(walks: dict[int, ingest.Walk], checked: set[str]) -> list[tuple]:
+    """(path, sha256, size, device, inode, mtime_ns) of every regular file of the years'
+    folders (as walked when the run began: what is not a regular file, such as a FIFO that
+    would block a read, is skipped there); the digests of those `checked` (relative names)
+    were taken by this run already."""
     out = []
     for y, walked in walks.items():
-        for parts, path in walked:
+        for parts, path in walked.files:
             rel = "/".join((str(y), *parts))
             sha, size, (device, inode, mtime_ns, _) = cache.signed_digest(
                 path, checked=rel in checked)
@@ -216,6 +217,7 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
         previous: YearTables | None = None
         checked: set[str] = set()  # workbooks whose digest this run took
         for y in years:
+            result.findings += ingest.skipped_findings(walks[y], y)
             tables, year_findings = _year_tables(cfg, workbooks_dir, outputs_dir, y, previous,
                                                  content, before, checked, writer, walks[y])
             if tables is None:

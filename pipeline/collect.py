@@ -112,13 +112,26 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _inbox_files(inbox: Path, workbooks_dir: Path) -> list[Path]:
+def _inbox_files(inbox: Path, workbooks_dir: Path, year: int
+                 ) -> tuple[list[Path], list[Rejected]]:
     """Every file under the inbox, sorted, except temp files and anything already under
-    workbooks/ (so an inbox that contains the workbooks folder is not filed onto itself)."""
+    workbooks/ (so an inbox that contains the workbooks folder is not filed onto itself); and
+    every entry that is not a regular file, never opened (a FIFO would block the read), with
+    the reason (ingest.odd_entry): a folder only when it is named like a workbook."""
     workbooks = workbooks_dir.resolve()
-    return sorted(p for p in inbox.rglob("*")
-                  if p.is_file() and not layout.is_temporary(p.name)
-                  and not p.resolve().is_relative_to(workbooks))
+    files, odd = [], []
+    for p in sorted(inbox.rglob("*")):
+        if layout.is_temporary(p.name) or p.resolve().is_relative_to(workbooks):
+            continue
+        if p.is_file():
+            files.append(p)
+        elif not p.is_dir() or p.suffix.lower() in layout.WORKBOOK_SUFFIXES:
+            what = ingest.odd_entry(p)
+            if what is not None:
+                rel = ingest.relative_name(inbox, p)
+                odd.append(Rejected(rel, finding("IN014", file=rel, year=year, what=what[0],
+                                                 advice=what[1])))
+    return files, odd
 
 
 def _identify(cfg: Config, inbox: Path, path: Path, year: int) -> Header | Finding:
@@ -144,14 +157,15 @@ def _identify(cfg: Config, inbox: Path, path: Path, year: int) -> Header | Findi
     if header.year != year:
         return finding("CO004", cell=layout.HEADER_CELLS["year"], found=header.year,
                        wanted=year, file_quarter=header.quarter, **where)
-    if header.unit not in cfg.units:
+    unit = ingest.configured_unit(cfg, header.unit)
+    if unit is None:
         return finding("CO005", cell=layout.HEADER_CELLS["unit"], name=header.unit,
                        units="、".join(cfg.units), **where)
     if header.version not in layout.SUPPORTED_VERSIONS:
         return finding("CO006", cell=layout.HEADER_CELLS["version"], version=header.version,
                        supported="、".join(layout.SUPPORTED_VERSIONS), file_year=year,
                        file_quarter=header.quarter, **where)
-    return Header(header.unit, header.year, header.quarter, header.version, rel)
+    return Header(unit, header.year, header.quarter, header.version, rel)
 
 
 def _conflicts(headers: dict[Path, Header], year: int) -> dict[Path, Finding]:
@@ -237,7 +251,8 @@ def collect(cfg: Config, inbox: Path, workbooks_dir: Path, year: int, *,
     when = now or datetime.now()
     report = CollectReport(workbooks_dir)
     headers: dict[Path, Header] = {}
-    for path in _inbox_files(inbox, workbooks_dir):
+    files, report.rejected = _inbox_files(inbox, workbooks_dir, year)
+    for path in files:
         identified = _identify(cfg, inbox, path, year)
         if isinstance(identified, Finding):
             report.rejected.append(Rejected(ingest.relative_name(inbox, path), identified))

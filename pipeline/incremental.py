@@ -157,7 +157,7 @@ class YearRead:
     as_of: date  # the day open applications were judged on
 
 
-def read_year(cfg: Config, workbooks_dir: Path, year: int, walked: list, cache_path: Path,
+def read_year(cfg: Config, workbooks_dir: Path, year: int, walked: ingest.Walk, cache_path: Path,
               before: Previous | None, writer: store.Writer, *,
               progress: bool = False) -> YearRead:
     """Each unit's part of the year: from the store when its files are the ones it was made
@@ -167,7 +167,7 @@ def read_year(cfg: Config, workbooks_dir: Path, year: int, walked: list, cache_p
         return _read_year(cfg, workbooks_dir, year, walked, entries, before, writer, progress)
 
 
-def _read_year(cfg: Config, workbooks_dir: Path, year: int, walked: list,
+def _read_year(cfg: Config, workbooks_dir: Path, year: int, walked: ingest.Walk,
                entries: cache.Entries, before: Previous | None, writer: store.Writer,
                progress: bool) -> YearRead:
     as_of = consolidate.year_as_of(year)

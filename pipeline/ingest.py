@@ -15,6 +15,7 @@ import itertools
 import multiprocessing
 import os
 import re
+import stat
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -59,6 +60,8 @@ define("IN003", "error", "表格结构被改动",
 define("IN013", "error", "工作表无法读取",
        "工作表“{name}”中有无法读取的内容（{reason}），该工作表未读取。常见原因是日期或时间格式的单元格里"
        "填了很大的数或负数（如身份证号、电话号码）：请检查这张表的日期列，改正后保存。")
+define("IN014", "warning", "不是普通文件，已跳过",
+       "这是{what}，不是普通文件，已跳过，没有打开。{advice}")
 define("IN107", "error", "合并单元格",
        "单元格 {range} 是合并单元格，覆盖了{count}个要分别填写的单元格（{labels}），均未读取。"
        "请取消合并，每个单元格分别填写。")
@@ -390,8 +393,9 @@ def _read_workbook(workbook: CalamineWorkbook, named, ctx: _Context, result: Fil
                                        result.header.quarter)
     confirmation = _read_confirmation(sheets.get(layout.SHEET_HEADER), ctx)
     ctx.declaration = confirmation["declaration"]
-    for name, cell in safety.hidden_sheets_with_data(workbook, layout.SHEETS, scan.oversized):
-        ctx.add("IN011", sheet=name, cell=cell, name=name, at=cell)
+    for name, cell, hidden in safety.extra_sheets_with_data(workbook, layout.SHEETS,
+                                                            scan.oversized):
+        ctx.add("IN011" if hidden else "IN017", sheet=name, cell=cell, name=name, at=cell)
     for grid in layout.grids(ctx.cfg):
         result.facts += _read_grid(sheets, grid, ctx)
     _check_channels(result.facts, layout.disclosure_grid(ctx.cfg), ctx)
@@ -422,10 +426,12 @@ def _read_confirmation(sheet: Sheet | None, ctx: _Context) -> dict[str, object]:
         cell = layout.CONFIRM_CELLS[column.key]
         raw = sheet.cell(cell)
         label = f"“{column.label}”"
-        if _formula(raw, sheet.name, cell, label, ctx):
-            errored.add(column.key)
-            continue
-        parsed = _parse_cell(raw, column, lists)
+        if type(raw) is safety.Formula:
+            raw = _formula_value(raw, sheet.name, cell, label, column.kind, ctx)
+            if raw is _UNUSABLE:
+                errored.add(column.key)
+                continue
+        parsed = _parse_cell(raw, column, lists, ctx.year)
         if parsed.error:
             errored.add(column.key)
             ctx.add(_ERROR_RULE[column.kind], sheet=sheet.name, cell=cell, label=label,
@@ -503,7 +509,7 @@ _INTERRUPTS = (KeyboardInterrupt, SystemExit)
 
 class _SheetReader:
     """Sheets by name; a missing (IN002), too large (IN012) or unreadable (IN013) one is
-    reported and gives None. Formulas calamine would misread are put in as safety.Formula."""
+    reported and gives None. Formulas and error values are put in as safety.Formula."""
 
     def __init__(self, workbook: CalamineWorkbook, ctx: _Context, scan: safety.Scan):
         self.workbook = workbook
@@ -549,21 +555,50 @@ class _SheetReader:
                          reason=_SHEET_ERRORS.get(type(exc).__name__, type(exc).__name__))
             return None
         for address, formula in self.scan.formulas.get(name, {}).items():
-            sheet.put(address, formula)
+            sheet.put(address, formula.reading(sheet.cell(address)))
         return sheet
 
 
-def _formula(raw, sheet: str, cell: str, label: str, ctx: _Context) -> bool:
-    """A formula whose value cannot be used is reported: no saved result (IN105), or a link to
-    another workbook (IN106). True when `raw` is one."""
-    if not isinstance(raw, safety.Formula):
-        return False
-    if raw.external:
-        ctx.add("IN106", sheet=sheet, cell=cell, label=label, formula=normalize.shown(raw),
-                target=raw.external)
+# What to type instead of a formula or an error value, by the kind of cell.
+_TYPE_INSTEAD = {layout.COUNT: "数字（没有请填 0）", layout.AMOUNT: "数字（没有请填 0）",
+                 layout.CHOICE: "下拉列表中的选项", layout.OUTCOME: "下拉列表中的选项",
+                 layout.TEXT: "内容"}
+
+# What each error value means, in Chinese.
+_ERROR_MEANINGS = {
+    "#DIV/0!": "除数为 0", "#REF!": "引用的单元格已被删除或无效", "#N/A": "查找不到数据",
+    "#VALUE!": "参与计算的内容类型不对，如把文字当作数字", "#NAME?": "公式中有无法识别的函数或名称",
+    "#NUM!": "数值无效或超出范围", "#NULL!": "引用的区域没有交集",
+}
+
+# What a formula cell gives when its value cannot be used (it is reported).
+_UNUSABLE = object()
+
+
+def _formula_value(formula: safety.Formula, sheet: str, cell: str, label: str, kind: str,
+                   ctx: _Context):
+    """What to read from a cell holding a formula or an error value, which is reported: plain
+    arithmetic with a saved result gives that result (IN111, a warning); a link to another
+    workbook (IN106), any other formula (IN112), an error value (IN110) or a formula with no
+    saved result (IN105) give _UNUSABLE."""
+    shown = normalize.shown(formula)
+    where = {"sheet": sheet, "cell": cell, "label": label}
+    instead = (f"日期（如 {ctx.year}-05-06）" if kind == layout.DATE
+               else _TYPE_INSTEAD.get(kind, "内容"))
+    if formula.external:
+        ctx.add("IN106", **where, formula=shown, target=formula.external)
+    elif formula.reason:
+        ctx.add("IN112", **where, formula=shown, reason=formula.reason, what=instead)
+    elif formula.error:
+        ctx.add("IN110", **where, error=formula.error,
+                meaning=_ERROR_MEANINGS.get(formula.error, "公式无法算出结果"),
+                formula=f"，由公式“{shown}”算出" if formula.text else "", what=instead)
+    elif not formula.cached:
+        ctx.add("IN105", **where, formula=shown)
     else:
-        ctx.add("IN105", sheet=sheet, cell=cell, label=label, formula=normalize.shown(raw))
-    return True
+        ctx.add("IN111", **where, formula=shown, value=normalize.shown(formula.value) or "空白")
+        return formula.value
+    return _UNUSABLE
 
 
 def _merged(sheet: Sheet, cells: dict[str, str], ctx: _Context,
@@ -630,6 +665,16 @@ def _units_by_identity(units: tuple[str, ...]) -> dict[str, str]:
     return {normalize.identity(u): u for u in units}
 
 
+def configured_unit(cfg: Config, name: str) -> str | None:
+    """The configured unit a header's name means (full-width or compatibility forms allowed),
+    None when it is none of them or holds an invisible character."""
+    if name in cfg.units:
+        return name
+    if normalize.invisible(name):
+        return None
+    return _units_by_identity(cfg.units).get(normalize.identity(name))
+
+
 def _identity_ok(header: Header, named: tuple[int, int, str] | None, ctx: _Context
                  ) -> str | None:
     """The unit, as the configuration spells it, when the header's unit/year/quarter agree
@@ -694,11 +739,15 @@ def _read_grid(sheets: _SheetReader, grid: Grid, ctx: _Context) -> list[Fact]:
               if sheet.merges_rows(grid.input_rows) else set())
     facts = []
     unit, year, quarter, file = ctx.unit, ctx.year, ctx.quarter, ctx.file
+    formula = safety.Formula
     for inp, raw in zip(grid.inputs, sheet.values(grid.input_positions), strict=True):
-        # a number, the common case, is never a formula: no call to look
-        if inp.cell in merged or (type(raw) is not float
-                                  and _formula(raw, grid.sheet, inp.cell, inp.label, ctx)):
+        if inp.cell in merged:
             continue
+        # a number, the common case, is never a formula: one type test, no call
+        if type(raw) is formula:
+            raw = _formula_value(raw, grid.sheet, inp.cell, inp.label, inp.kind, ctx)
+            if raw is _UNUSABLE:
+                continue
         parsed = _parse_number(raw, inp.kind)
         if parsed.error:
             ctx.add("IN102", sheet=grid.sheet, cell=inp.cell, label=inp.label, detail=parsed.error)
@@ -763,12 +812,12 @@ def _check_channels(facts: list[Fact], grid: Grid, ctx: _Context) -> None:
 
 # --- Registers ---------------------------------------------------------------------------------
 
-_MISSING_HINTS = {layout.DATE: normalize.HINT_DATE, layout.CHOICE: "请从下拉列表中选择。"}
+_MISSING_HINTS = {layout.CHOICE: "请从下拉列表中选择。"}  # a date's hint names the file's year
 
 
-def _parse_cell(raw, column: layout.Column, lists) -> normalize.Parsed:
+def _parse_cell(raw, column: layout.Column, lists, year: int | None) -> normalize.Parsed:
     if column.kind == layout.DATE:
-        return normalize.parse_date(raw)
+        return normalize.parse_date(raw, year)
     if column.kind == layout.OUTCOME:
         return normalize.parse_outcome(raw)
     if column.kind == layout.CHOICE:
@@ -805,9 +854,13 @@ def _read_register(sheets: _SheetReader, register: Register, what: str, ctx: _Co
         merged = (_merged(sheet, {a: f"{what}的“{register.column(k).label}”"
                                   for k, a in addresses.items()}, ctx, ranges)
                   if sheet.merges_rows((row,)) else set())
-        if addresses[id_col.key] in merged or _formula(
-                cells[0], sheet.name, addresses[id_col.key], f"{what}的“{id_col.label}”", ctx):
+        if addresses[id_col.key] in merged:
             continue
+        if type(cells[0]) is safety.Formula:
+            cells[0] = _formula_value(cells[0], sheet.name, addresses[id_col.key],
+                                      f"{what}的“{id_col.label}”", id_col.kind, ctx)
+            if cells[0] is _UNUSABLE:
+                continue
         if _sequence_number(cells[0]) and _only_first(cells):
             numbered.append(row)
             continue
@@ -838,11 +891,13 @@ def _read_register(sheets: _SheetReader, register: Register, what: str, ctx: _Co
                 continue
             cell = addresses[column.key]
             label = f"{what}“{ident}”的“{column.label}”"
-            if cell in merged or _formula(raw, sheet.name, cell, label, ctx):
+            if type(raw) is safety.Formula and cell not in merged:
+                raw = _formula_value(raw, sheet.name, cell, label, column.kind, ctx)
+            if cell in merged or raw is _UNUSABLE:
                 errored.add(column.key)
                 values[column.key] = None
                 continue
-            parsed = _parse_cell(raw, column, lists)
+            parsed = _parse_cell(raw, column, lists, ctx.year)
             values[column.key] = parsed.value
             if parsed.error:
                 errored.add(column.key)
@@ -896,7 +951,8 @@ def _require(values: dict, keys, register: Register, what: str, addresses, error
             column = register.column(key)
             ctx.add("IN201", sheet=register.sheet, cell=addresses[key], what=what,
                     ident=values[register.columns[0].key], column=column.label,
-                    hint=_MISSING_HINTS[column.kind])
+                    hint=(normalize.hint_date(ctx.year) if column.kind == layout.DATE
+                          else _MISSING_HINTS[column.kind]))
 
 
 # Date pairs that must not run backwards: (earlier, later).
@@ -967,27 +1023,91 @@ def _skipped(name: str, year: int) -> bool:
             or layout.is_temporary(name))
 
 
-def walk(folder: str | Path) -> list[tuple[tuple[str, ...], str]]:
-    """(parts of the path relative to `folder`, path) of every file under it, sorted by
-    parts (as Paths sort); empty when it is not a folder. os.walk: Path.rglob and sorting
-    Paths cost ~30 µs a file."""
-    out = []
-    root = os.fspath(folder)
-    for here, _, names in os.walk(root):
-        rel = os.path.relpath(here, root)
-        parts = () if rel == os.curdir else tuple(rel.split(os.sep))
-        out += [((*parts, name), os.path.join(here, name)) for name in names]
-    out.sort()
-    return out
+@dataclass(frozen=True)
+class Walk:
+    """A folder's files and what else it holds, each by (parts of the path relative to the
+    folder, path), sorted by parts (as Paths sort)."""
+
+    files: list[tuple[tuple[str, ...], str]]  # regular files, and links to regular files
+    # (parts, what it is, what to do) of the entries that are not: none is opened
+    skipped: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
 
 
-def year_paths(workbooks_dir: str | Path, year: int,
-               walked: list[tuple[tuple[str, ...], str]] | None = None) -> list[str]:
+_LINK = "快捷方式（符号链接）"
+_REPLACE = "如果这里本应是报表文件，请放入报表文件本身。"
+
+
+def odd_entry(path: str | Path) -> tuple[str, str] | None:
+    """(what it is, what to do), in Chinese, for an entry that is not a regular file nor a link
+    to one: a FIFO, device or socket (opening one may wait for ever), a broken link, a folder
+    or a link to one. None for a regular file. Looked at with stat, never opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return f"失效的{_LINK}，指向的文件不存在或无法访问", _REPLACE
+    link = os.path.islink(path)
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        if link:
+            return f"指向文件夹的{_LINK}", f"其中的文件不会被读取。{_REPLACE}"
+        return "一个文件夹（名称像报表文件）", f"文件夹本身不会被读取，其中的文件照常检查。{_REPLACE}"
+    what = ("命名管道（FIFO）" if stat.S_ISFIFO(mode) else "套接字（socket）" if stat.S_ISSOCK(mode)
+            else "设备文件" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "特殊文件")
+    return (f"指向{what}的{_LINK}" if link else what), f"请把它移走。{_REPLACE}"
+
+
+def walk(folder: str | Path) -> Walk:
+    """Every regular file under `folder` (an empty walk when it is not a folder), and every
+    entry that is not one, which is never opened: its type comes from the directory listing
+    (os.scandir: no stat for a plain file) or from stat, never from opening it. A folder is
+    walked into (not a link to one); one named like a workbook is reported too."""
+    files: list[tuple[tuple[str, ...], str]] = []
+    skipped: list[tuple[tuple[str, ...], str, str]] = []
+    todo: list[tuple[tuple[str, ...], str]] = [((), os.fspath(folder))]
+    while todo:
+        parts, here = todo.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            if parts or not isinstance(exc, FileNotFoundError | NotADirectoryError):
+                skipped.append((parts, f"无法打开的文件夹（{type(exc).__name__}）",
+                                "其中的文件都没有读取。请检查此文件夹的访问权限。"))
+            continue
+        for entry in entries:
+            at = (*parts, entry.name)
+            try:
+                if entry.is_file():  # S_ISREG, of the target for a link
+                    files.append((at, entry.path))
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((at, entry.path))
+                    if os.path.splitext(entry.name)[1].lower() not in layout.WORKBOOK_SUFFIXES:
+                        continue
+            except OSError:
+                pass
+            odd = odd_entry(entry.path)
+            if odd is not None:
+                skipped.append((at, *odd))
+    files.sort()
+    skipped.sort()
+    return Walk(files, skipped)
+
+
+def skipped_findings(walked: Walk, year: int) -> list[Finding]:
+    """IN014 for each entry of a year's folder that is not a regular file."""
+    return [finding("IN014", file="/".join((str(year), *parts)), year=year, what=what,
+                    advice=advice)
+            for parts, what, advice in walked.skipped]
+
+
+def year_paths(workbooks_dir: str | Path, year: int, walked: Walk | None = None) -> list[str]:
     """The quarter workbooks (and misplaced spreadsheets) of a year's folder, sorted.
     `walked`: the folder's walk, when the caller has it."""
     if walked is None:
         walked = walk(os.path.join(workbooks_dir, str(year)))
-    return [path for parts, path in walked
+    return [path for parts, path in walked.files
             if os.path.splitext(parts[-1])[1].lower() in layout.WORKBOOK_SUFFIXES
             and layout.EARLIER_VERSIONS_DIR not in parts[:-1]
             and not _skipped(parts[-1], year)]
@@ -1234,11 +1354,14 @@ def ingest_year(cfg: Config, workbooks_dir: str | Path, year: int, *,
 
     With `cache_dir` (outputs/cache), parses are cached in its <year>.sqlite (see read_files);
     `progress` shows a progress bar even when stderr is not a terminal."""
-    results = read_files(cfg, workbooks_dir, year_files(workbooks_dir, year),
+    walked = walk(os.path.join(workbooks_dir, str(year)))
+    results = read_files(cfg, workbooks_dir,
+                         [Path(p) for p in year_paths(workbooks_dir, year, walked)],
                          cache_dir=None if cache_dir is None else cache_path(cache_dir, year),
                          progress=progress)
     reject_duplicates(results)
-    out = IngestResult(year, files=[r.file for r in results])
+    out = IngestResult(year, files=[r.file for r in results],
+                       findings=skipped_findings(walked, year))
     for r in results:
         out.findings += r.findings
         if r.accepted:

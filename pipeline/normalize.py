@@ -23,7 +23,17 @@ NOT_FILLED_MARKS = frozenset({"无", "/", "-", "／", "－", "—", "——", "�
 
 _SPACES = " \t\r\n\u3000\u00a0"
 _NUMBER = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?")
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?")
+# Year, month and day as people write them: 2023-5-6, 2023/05/06, 2023.5.6, 2023年5月6日 (or 号),
+# with spaces anywhere between, maybe a time after; the year may be in Chinese numerals
+# (二〇二三年五月六日, matched after _chinese_digits), and the month and day too.
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+                   r"(\s+\d{1,2}:\d{2}(:\d{2})?)?")
+# A month and day with no year, or with a two-digit year: 5月6日, 5-6, 23年5月6日.
+_NO_YEAR = re.compile(r"((\d{2})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+_COMPACT_DATE = re.compile(r"([12]\d{3})(\d{2})(\d{2})")  # 20230506
+# Chinese numerals, and the letter O people type for 〇 (full-width forms are half-width by then)
+_CN_DIGITS = dict(zip("〇零○O一二三四五六七八九", "0000123456789", strict=True))
+_CN_NUMBER = re.compile(r"[〇零○O一二三四五六七八九十]+")
 _SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31 in Excel's 1900 date system
 _SHOWN = 20  # characters of a bad value quoted back in a message
 # 11 digits or more, maybe split by spaces or dashes: phone (11), ID (15, 18), bank card numbers
@@ -36,6 +46,11 @@ MAX_NUMBER = 999_999_999
 HINT_COUNT = "请只填写阿拉伯数字（0或正整数），如 12；不要加“约”“条”“余”等文字，没有请填0。"
 HINT_AMOUNT = "请只填写不小于0的数字，可带小数，如 1.5；不要加“元”“万元”等文字，没有请填0。"
 HINT_DATE = "请按 2023-05-06 的格式填写日期。"
+
+
+def hint_date(year: int | None = None) -> str:
+    """HINT_DATE with an example in `year` (the workbook's own), when known."""
+    return HINT_DATE if year is None else f"请按 {year}-05-06 的格式填写日期。"
 
 
 @dataclass(frozen=True)
@@ -134,36 +149,69 @@ def parse_amount(raw) -> Parsed:
     return value if isinstance(value, Parsed) else Parsed(float(value))
 
 
-def _from_serial(serial: float) -> Parsed:
+def _from_serial(serial: float, hint: str) -> Parsed:
     if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
-        return _error(f"“{shown(serial)}”不是有效日期。{HINT_DATE}")
+        return _error(f"“{shown(serial)}”不是有效日期。{hint}")
     return Parsed(from_excel(serial).date())
 
 
-def parse_date(raw) -> Parsed:
-    """A date from a date cell, an Excel serial number, or text such as 2023-05-06, 2023/5/6,
-    2023.5.6 or 2023年5月6日 (full-width digits allowed). Blank means not filled."""
+def _cn_number(text: str) -> str:
+    """A number in Chinese numerals as digits: 二〇二三 → 2023 (digit by digit), 十 → 10,
+    十五 → 15, 二十 → 20, 三十一 → 31."""
+    if "十" not in text:
+        return "".join(_CN_DIGITS[c] for c in text)
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return text  # not a number of days or months: left for the date pattern to refuse
+    return str(int(_CN_DIGITS.get(tens, "1")) * 10 + int(_CN_DIGITS.get(ones, "0")))
+
+
+def _chinese_digits(text: str) -> str:
+    """Chinese numerals (二〇二三年五月六日) as Arabic digits, so the date patterns read them."""
+    return _CN_NUMBER.sub(lambda m: _cn_number(m.group()), text)
+
+
+def _ymd(y: int, m: int, d: int, raw, hint: str) -> Parsed:
+    try:
+        return Parsed(date(y, m, d))
+    except ValueError:
+        return _error(f"“{shown(raw)}”这一天不存在，请核对年、月、日。{hint}")
+
+
+def parse_date(raw, year: int | None = None) -> Parsed:
+    """A date from a date cell, an Excel serial number, 8 digits (20230506), or text such as
+    2023-05-06, 2023/5/6, 2023.5.6, 2023年5月6日 or 号, 二〇二三年五月六日 (full-width digits
+    and spaces allowed). Blank means not filled. `year`, the workbook's, is the one the
+    examples in error messages use."""
+    hint = hint_date(year)
     if isinstance(raw, datetime):
         return Parsed(raw.date())
     if isinstance(raw, date):
         return Parsed(raw)
     if isinstance(raw, bool):
-        return _error(f"“{shown(raw)}”不是日期。{HINT_DATE}")
+        return _error(f"“{shown(raw)}”不是日期。{hint}")
     if isinstance(raw, int | float):
-        return _from_serial(raw)
+        if 10_000_000 <= raw <= 99_999_999 and raw == int(raw):  # no serial has 8 digits
+            compact = _COMPACT_DATE.fullmatch(str(int(raw)))
+            if compact:
+                return _ymd(*(int(g) for g in compact.groups()), raw, hint)
+        return _from_serial(raw, hint)
     if is_not_filled(raw):
         return BLANK
     text = _half_width(clean_text(raw))
+    if "年" in text or "月" in text:  # numerals alone (一, 十) are no date: not turned to digits
+        text = _chinese_digits(text)
     if text.isdigit():
-        return _from_serial(int(text))
+        compact = _COMPACT_DATE.fullmatch(text)
+        if compact:
+            return _ymd(*(int(g) for g in compact.groups()), raw, hint)
+        return _from_serial(int(text), hint)
     m = _DATE.fullmatch(text)
-    if not m:
-        return _error(f"“{shown(raw)}”不是日期。{HINT_DATE}")
-    y, mo, d = (int(g) for g in m.group(1, 2, 3))
-    try:
-        return Parsed(date(y, mo, d))
-    except ValueError:
-        return _error(f"“{shown(raw)}”这一天不存在，请核对年、月、日。{HINT_DATE}")
+    if m:
+        return _ymd(*(int(g) for g in m.group(1, 2, 3)), raw, hint)
+    if _NO_YEAR.fullmatch(text):
+        return _error(f"“{shown(raw)}”没有写年份（或年份不全），无法确定是哪一年。请写上四位年份，{hint[1:]}")
+    return _error(f"“{shown(raw)}”不是日期。{hint}")
 
 
 def parse_text(raw) -> Parsed:

@@ -4,9 +4,11 @@ The quarter workbooks are typed by many people in WPS, Excel and LibreOffice and
 A file may be empty, cut short, not a spreadsheet at all, password protected, far too large, a
 zip that inflates to gigabytes, or XML that declares entities (a "billion laughs"). Each of these
 is refused here, with a rule ID, before calamine opens the file: a bad file costs one finding,
-never the run. The same pass finds what calamine cannot report: formulas with no saved result
-(calamine reads them as blank), formulas that point at another workbook, and sheets whose used
-area is so large that reading them would exhaust memory.
+never the run. The same pass refuses macros and zips that hold a name twice, and finds what
+calamine cannot report: every formula of an .xlsx or .ods (with no saved result calamine reads
+it as blank; with one, as if the number had been typed), error values such as #DIV/0! (calamine
+reads them as blank), and sheets whose used area is so large that reading them would exhaust
+memory.
 
 Nothing here trusts what a file declares about itself: every zip member is inflated and counted,
 and the XML is searched for DOCTYPE/ENTITY declarations before any XML parser sees it. calamine
@@ -22,13 +24,16 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import posixpath
 import re
+import stat
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, time, timedelta
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree import ElementTree
@@ -54,6 +59,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SPREADSHEET_MAGIC = (*_ZIP_MAGIC, _OLE_MAGIC)
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _CHUNK = 1 << 16
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 # a zip's local file header: signature, 22 bytes we do not need, then name and extra lengths
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 
@@ -86,12 +92,30 @@ define("IN011", "warning", "隐藏的工作表中有数据",
 define("IN012", "error", "工作表范围过大",
        "工作表“{name}”有内容的范围远至单元格 {at}（约 {rows} 行 × {cols} 列），为避免占满内存，"
        "此工作表未读取。可能是在远处的单元格误输入了内容：请按 Ctrl+End 找到该单元格，删除多余的行和列后保存。")
+define("IN015", "error", "文件含有宏",
+       "文件中含有宏（{what}），为安全起见未读取。报表不需要宏：请用 Excel 或 WPS 打开，“另存为”时"
+       "选择“Excel 工作簿（*.xlsx）”（不要选“启用宏的工作簿”），提示时选择不保留宏，再重新放入。")
+define("IN016", "error", "文件内部有重名的部分",
+       "文件内部有两个同名的部分“{part}”，不同的程序可能读到不同的内容，为安全起见未读取。"
+       "正常保存的报表不会这样；" + _RESAVE)
+define("IN017", "warning", "多余的工作表中有数字",
+       "工作表“{name}”不属于报表模板，其中填有数字或日期（如单元格 {at}），这些内容不会被读取。"
+       "需要上报的数字请填入报表对应工作表的浅黄色单元格；不需要的请删除该工作表。")
 define("IN105", "error", "公式没有计算结果",
        "{label}是公式“{formula}”，但文件中没有保存公式的计算结果，无法读取。"
        "公式没有计算结果，请在 Excel 中打开并保存，或直接填数字。")
 define("IN106", "error", "公式引用了其他文件",
        "{label}是公式“{formula}”，引用了其他文件（{target}），未读取。报表交出后看不到被引用的文件，"
        "数字随时可能变化。请在 Excel 中复制此单元格，“选择性粘贴—数值”，或直接填数字。")
+define("IN110", "error", "单元格是错误值",
+       "{label}是错误值 {error}（{meaning}）{formula}，未读取，也不会当作空白或 0。"
+       "请删除公式或错误值，直接填写{what}。")
+define("IN111", "warning", "单元格是公式",
+       "{label}是公式“{formula}”，已按文件中保存的计算结果 {value} 读取。报表中请直接填写数字本身，"
+       "不要用公式：被引用的单元格一改，结果就会跟着变，别人也看不出数字从何而来。")
+define("IN112", "error", "公式不能使用",
+       "{label}是公式“{formula}”（{reason}），未读取。公式中只有对本表单元格的简单加减乘除会按结果读取；"
+       "为安全起见，其他公式一律不读取。请删除公式，直接填写{what}。")
 
 
 # --- Results -----------------------------------------------------------------------------------
@@ -106,14 +130,30 @@ class Problem:
 
 @dataclass(frozen=True)
 class Formula:
-    """A formula cell whose value cannot be used: no saved result, or a link to another file.
-    Shown as its formula text wherever the cell's text is looked at."""
+    """A cell whose saved value cannot simply be read as calamine reads it: a formula (with or
+    without a saved result), or an error value such as #DIV/0! (calamine reads it as blank).
+    Shown as its formula text, or its error value, wherever the cell's text is looked at."""
 
-    text: str
+    text: str                    # "=A1+A2"; "" for an error value with no formula
     external: str | None = None  # the other workbook, when the formula points at one
+    error: str | None = None     # the error value saved as the cell's result ("#DIV/0!")
+    cached: bool = True          # whether a result was saved
+    reason: str | None = None    # why the formula is not plain arithmetic (None: it is)
+    value: object = None         # the saved result as calamine reads it (see `reading`)
 
     def __str__(self) -> str:
-        return self.text
+        return self.text or self.error or ""
+
+    @property
+    def usable(self) -> bool:
+        """Plain arithmetic over the sheet's cells with a saved result that is not an error:
+        the result may be read (with a warning)."""
+        return (self.text != "" and self.cached and self.external is None
+                and self.reason is None and self.error is None)
+
+    def reading(self, value) -> Formula:
+        """This formula holding `value`, calamine's reading of its cell, when that is usable."""
+        return replace(self, value=value) if self.usable else self
 
 
 @dataclass
@@ -176,12 +216,17 @@ def scan_file(path: str | Path) -> Scan:
     scan = Scan()
     suffix = path.suffix.lower()
     try:
-        size = path.stat().st_size
-        if size == 0:
-            return scan.refuse("IN004")
-        if size > MAX_FILE_BYTES:
-            return scan.refuse("IN007", size=human_size(size), limit=human_size(MAX_FILE_BYTES))
-        data = path.read_bytes()
+        # without waiting: a FIFO put where the file was would block open() until a writer came
+        with open(os.open(path, _OPEN_FLAGS), "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return scan.refuse("IN001", reason="这不是普通文件（可能是文件夹、管道或设备）")
+            if st.st_size == 0:
+                return scan.refuse("IN004")
+            if st.st_size > MAX_FILE_BYTES:
+                return scan.refuse("IN007", size=human_size(st.st_size),
+                                   limit=human_size(MAX_FILE_BYTES))
+            data = fh.read()
     except OSError as exc:
         return scan.refuse("IN001", reason=f"系统无法读取此文件：{type(exc).__name__}")
     scan.data = data
@@ -235,12 +280,34 @@ def _ole_has(data: bytes, name: str) -> bool:
     return name.encode("utf-16-le") in data
 
 
+_OLE_ENTRY = 128  # bytes of a directory entry; directory sectors (512 or 4096 bytes) hold 4 or 32
+
+
+def _ole_entry(data: bytes, name: str) -> bool:
+    """A storage or stream of that name in the compound file's directory: an entry starts with
+    the name in UTF-16LE, padded to 64 bytes, then its length in bytes with the terminator."""
+    encoded = name.encode("utf-16-le")
+    pattern = encoded.ljust(64, b"\0") + struct.pack("<H", len(encoded) + 2)
+    at = data.find(pattern)
+    while at != -1:
+        if at % _OLE_ENTRY == 0:  # sectors and entries are aligned from the file's start
+            return True
+        at = data.find(pattern, at + 1)
+    return False
+
+
+# The storages Excel keeps a workbook's VBA project in (an .xls saved with macros).
+_OLE_VBA = ("_VBA_PROJECT_CUR", "VBA", "_VBA_PROJECT")
+
+
 def _scan_ole(data: bytes, suffix: str, scan: Scan) -> None:
     """An OLE container is a legacy .xls, or an encrypted OOXML workbook (whatever its name)."""
     if _ole_has(data, "WordDocument"):
         scan.refuse("IN001", reason=not_a_spreadsheet(suffix, "Word 文档（.doc）"))
     elif _ole_has(data, "EncryptedPackage") or _ole_has(data, "EncryptionInfo"):
         scan.refuse("IN005")
+    elif any(_ole_entry(data, name) for name in _OLE_VBA):
+        scan.refuse("IN015", what="VBA 宏")
     elif _ole_has(data, "Workbook") or _ole_has(data, "Book"):
         scan.kind = XLS
     elif suffix.lower() in (XLSX, ODS):
@@ -348,11 +415,63 @@ _ZIP_ERRORS = {zipfile.BadZipFile: "缺少压缩包结尾，文件在中途被�
                zlib.error: "压缩数据已损坏", EOFError: "文件在中途被截断"}
 
 
+def _check_names(infos: list[zipfile.ZipInfo]) -> None:
+    """No name twice (as Excel compares part names: ignoring case): which of the two a program
+    reads is up to the program, so what was checked here need not be what anyone sees."""
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename.lower()
+        if name in seen:
+            raise _Bad("IN016", part=info.filename)
+        seen.add(name)
+
+
+# What the content types of a macro-enabled workbook (.xlsm, .xltm, .xlam), of a VBA project
+# and of an Excel 4.0 macro sheet say, lower-cased.
+_MACRO_TYPES = {b"macroenabled": "启用宏的工作簿（.xlsm）", b"vbaproject": "VBA 宏",
+                b"macrosheet": "Excel 4.0 宏表"}
+_ODS_MACRO_DIRS = ("basic/", "scripts/")  # LibreOffice Basic modules, Python or JavaScript
+_ODS_BASIC_INDEXES = ("script-lc.xml", "script-lb.xml", "dialog-lc.xml", "dialog-lb.xml")
+
+
+def _macro_member(name: str) -> str | None:
+    lower = name.lower()
+    if "vbaproject" in lower:
+        return f"VBA 宏“{name}”"
+    if "/macrosheets/" in f"/{lower}":
+        return f"Excel 4.0 宏表“{name}”"
+    if (lower.startswith(_ODS_MACRO_DIRS) and lower.endswith((".xml", ".py", ".js", ".bsh"))
+            and posixpath.basename(lower) not in _ODS_BASIC_INDEXES):
+        return f"LibreOffice 宏“{name}”"
+    return None
+
+
+def _macros(members: dict[str, bytes]) -> str | None:
+    """What macros the zip holds (in Chinese), if any: a VBA project (by its name, its content
+    type, or a VBA storage in any embedded compound file), a macro-enabled workbook or an
+    Excel 4.0 macro sheet, or LibreOffice macros. Names and content types are screened with
+    a few substring searches first: a workbook without macros costs little more."""
+    names = "\n".join(members).lower()
+    if "vbaproject" in names or "macrosheets/" in names or "basic/" in names \
+            or "scripts/" in names:
+        found = next(filter(None, map(_macro_member, members)), None)
+        if found:
+            return found
+    for name, content in members.items():
+        if content.startswith(_OLE_MAGIC) and any(_ole_entry(content, n) for n in _OLE_VBA):
+            return f"VBA 宏“{name}”"
+    types = members.get("[Content_Types].xml", b"").lower()
+    if b"macro" in types or b"vbaproject" in types:
+        return next((what for key, what in _MACRO_TYPES.items() if key in types), None)
+    return None
+
+
 def _scan_zip(data: bytes, suffix: str, scan: Scan) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
         _check_sizes(infos)
+        _check_names(infos)
         budget = MAX_UNPACKED_BYTES
         members: dict[str, bytes] = {}
         for info in infos:
@@ -361,6 +480,9 @@ def _scan_zip(data: bytes, suffix: str, scan: Scan) -> None:
             if info.filename.lower().endswith(_XML_SUFFIXES) and _declares(content):
                 raise _Bad("IN009", part=info.filename)
             members[info.filename] = content
+        macros = _macros(members)
+        if macros:
+            raise _Bad("IN015", what=macros)
     except _Bad as bad:
         scan.refuse(bad.rule, **bad.fields)
         return
@@ -379,6 +501,13 @@ def _scan_zip(data: bytes, suffix: str, scan: Scan) -> None:
             scan.refuse("IN006", reason=f"内部 XML 无法解析：{type(exc).__name__}")
             return
         scan.data = _stored_zip(_for_calamine(infos, members, sheets))
+    else:
+        content = members.get("content.xml", b"")
+        if b"formula=" in content or b'"error"' in content:  # what every hit holds
+            try:
+                scan.formulas = _ods_formula_cells(content)
+            except (ElementTree.ParseError, ValueError) as exc:
+                scan.refuse("IN006", reason=f"内部 XML 无法解析：{type(exc).__name__}")
 
 
 # What calamine reads of an .xlsx: the relationship parts, workbook.xml, sharedStrings.xml,
@@ -396,10 +525,11 @@ _DOS_DATE = 0x21  # 1980-01-01, the first day a zip can date a member
 
 def _for_calamine(infos: list[zipfile.ZipInfo], members: dict[str, bytes], sheets: set[str]
                   ) -> Iterator[tuple[bytes, int, bytes, int]]:
-    """(name, its _UTF8_NAME flag, bytes as checked, CRC-32) of each member calamine may read,
-    once each: of a name the zip holds twice, the last, whose bytes were checked. The name is
-    encoded as in the file, so it reads back as the same text."""
-    for name, info in {i.filename: i for i in infos}.items():
+    """(name, its _UTF8_NAME flag, bytes as checked, CRC-32) of each member calamine may read
+    (no name is held twice: see _check_names). The name is encoded as in the file, so it reads
+    back as the same text."""
+    for info in infos:
+        name = info.filename
         if name in sheets or name.lower().endswith(_CALAMINE_SUFFIXES):
             content = members[name]
             # a sheet whose numbers lost their format is shorter than the member it came from
@@ -517,11 +647,15 @@ def _scan_xlsx_parts(members: dict[str, bytes], scan: Scan) -> set[str]:
         if too_big:
             scan.oversized[name] = too_big
             continue
-        if _FORMULA_SCREEN.search(content) and _FORMULA_TAG.search(content):
+        # one pass for the two kinds of odd values, which an ordinary sheet has neither of
+        odd_values = _VALUE_SCREEN.search(content)
+        if ((_FORMULA_SCREEN.search(content) and _FORMULA_TAG.search(content))
+                or (odd_values and any(mark in content for mark in _ERROR_MARKS))):
             found = _formula_cells(content, links)
             if found:
                 scan.formulas[name] = found
-        members[part] = _unformat_impossible_dates(content)
+        if odd_values:
+            members[part] = _unformat_impossible_dates(content)
     return parts
 
 
@@ -530,6 +664,10 @@ def _scan_xlsx_parts(members: dict[str, bytes], scan: Scan) -> set[str]:
 _SUSPECT_NUMBER = re.compile(rb"<v>(-[0-9.eE+-]+|[0-9]{7,}[0-9.eE+-]*|[0-9.]+[eE][+-]?[0-9]+)</v>")
 # The start of every _SUSPECT_NUMBER match, led by a byte rare in sheet XML ("v"): re skips to it.
 _SUSPECT_SCREEN = re.compile(rb"v>(?<=<v>)(?:-|[0-9]{7}|[0-9.]+[eE])")
+# The same, or the start of an error value (#DIV/0!, #N/A…: every one starts with "#", in a
+# cell marked t="e"), in a single pass.
+_VALUE_SCREEN = re.compile(rb"v>(?:#|(?<=<v>)(?:-|[0-9]{7}|[0-9.]+[eE]))")
+_ERROR_MARKS = (b't="e"', b"t='e'")
 _STYLE = re.compile(rb'\ss="[0-9]+"')
 LAST_DATE_SERIAL = 2958465  # 9999-12-31, the last day Excel can show
 
@@ -613,10 +751,44 @@ def _column(letters: bytes) -> int:
 
 # A reference into another workbook: [1]Sheet1!A1, '[其他.xlsx]Sheet1'!A1, 'C:\x\[a.xlsx]S'!A1.
 _EXTERNAL = re.compile(r"\[([^\[\]]+)\][^\[\]!()+*/,&=<>^;]*'?!")
+# Plain arithmetic over cells of the same sheet: numbers, cell references and ranges, + - * /,
+# brackets and SUM. Each token is taken whole (possessive), so a formula that is not plain
+# fails at once instead of being split every possible way.
+_PLAIN = re.compile(r"""(?:\s|[-+*/(),]|SUM\(
+                        |\$?[A-Z]{1,3}\$?[0-9]{1,7}(?::\$?[A-Z]{1,3}\$?[0-9]{1,7})?+
+                        |(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:E[+-]?[0-9]++)?+)*+""",
+                    re.IGNORECASE | re.VERBOSE)
+_FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
+_FUNCTION_PREFIXES = ("_XLFN.", "_XLWS.", "_XLL.")
+
+
+def _why_not_plain(text: str, kind: str | None) -> str | None:
+    """Why a formula (its text without "=") is not plain arithmetic over the sheet's cells, in
+    Chinese; None when it is."""
+    if kind == "dataTable":
+        return "模拟运算表"
+    if not text:
+        return "公式内容无法识别"
+    if _PLAIN.fullmatch(text):
+        return None
+    names = []
+    for name in _FUNCTION.findall(text):
+        name = name.upper()
+        for prefix in _FUNCTION_PREFIXES:
+            name = name.removeprefix(prefix)
+        if name != "SUM" and name not in names:
+            names.append(name)
+    if "|" in text or "DDE" in names:  # Excel's cmd|'…'!A0, LibreOffice's DDE(…)
+        return "会启动其他程序（DDE 链接），可被用来攻击电脑"
+    if names:
+        return "使用了函数 " + "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+    if "!" in text:
+        return "引用了其他工作表"
+    return "不是对本表单元格的简单加减乘除"
 
 
 def _formula_cells(content: bytes, links: dict[str, str]) -> dict[str, Formula]:
-    """Cells whose formula has no saved result, or points at another workbook."""
+    """Every cell holding a formula or an error value, by address."""
     out: dict[str, Formula] = {}
     shared: dict[str, str] = {}
     for _, el in ElementTree.iterparse(io.BytesIO(content)):
@@ -633,46 +805,164 @@ def _formula_cells(content: bytes, links: dict[str, str]) -> dict[str, Formula]:
             elif name == "v":
                 v = child
         ref = el.get("r")
-        if f is None or not ref:
+        if not ref:
+            continue
+        error = v.text if el.get("t") == "e" and v is not None and v.text else None
+        if f is None:
+            if error:
+                out[ref] = Formula("", error=error)
             continue
         text = f.text or ""
         if f.get("t") == "shared" and text:
             shared[f.get("si")] = text
-        # a shared formula's other cells carry no text: they point where its first cell does
-        m = _EXTERNAL.search(text or shared.get(f.get("si"), ""))
+        # a shared formula's other cells carry no text: they compute what its first cell does
+        source = text or shared.get(f.get("si"), "")
+        m = _EXTERNAL.search(source)
+        target = None
+        if m:
+            book = m.group(1)
+            target = links.get(book, f"外部链接[{book}]" if book.isdigit() else book)
         cached = v is not None and (bool(v.text) or el.get("t") == "str")
-        if m or not cached:
-            target = None
-            if m:
-                book = m.group(1)
-                target = links.get(book, f"外部链接[{book}]" if book.isdigit() else book)
-            out[ref] = Formula(f"={text}" if text else "（共享公式）", target)
+        out[ref] = Formula(f"={text}" if text else "（共享公式）", target, error, cached,
+                           None if target else _why_not_plain(source, f.get("t")))
     return out
+
+
+# --- Inside an .ods: formulas and error values ---------------------------------------------------
+
+_ODS_TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_TABLE = f"{_ODS_TABLE_NS}table"
+_ODS_ROW = f"{_ODS_TABLE_NS}table-row"
+_ODS_CELLS = (f"{_ODS_TABLE_NS}table-cell", f"{_ODS_TABLE_NS}covered-table-cell")
+_ODS_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+_ODS_CALC_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
+_ODS_SHEET_CELLS = 100_000  # addresses one sheet's repeated formula cells may fill at most
+_ODS_REFERENCE = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _repeated(el, what: str) -> int:
+    try:
+        return max(1, int(el.get(f"{_ODS_TABLE_NS}number-{what}-repeated", "1")))
+    except ValueError:
+        return 1
+
+
+def _ods_reference(m: re.Match) -> str:
+    """[.B4] → B4, [.B4:.B9] → B4:B9, [Sheet2.B4] → Sheet2!B4, and a reference into another
+    file (['file:///D:/a.ods'#$Sheet1.A1]) → [a.ods]Sheet1!A1, as _EXTERNAL finds it."""
+    inside = m.group(1)
+    book = ""
+    if "#" in inside:
+        where, _, inside = inside.partition("#")
+        path = unquote(where.strip("$'")).replace("\\", "/")
+        book = f"[{posixpath.basename(path) or path}]"
+    parts = []
+    for part in inside.split(":"):
+        sheet, _, cell = part.rpartition(".")
+        sheet = sheet.strip("$'")
+        parts.append(f"{book}{sheet}!{cell}" if sheet or book else cell)
+    return ":".join(parts)
+
+
+def _ods_formula(formula: str | None, cached: bool, error: str | None) -> Formula:
+    if formula is None:
+        return Formula("", error=error)
+    # "of:=[.B4]+1" (OpenFormula): the cells and the separators as in Excel, "=B4+1"
+    text = _ODS_REFERENCE.sub(_ods_reference, formula.partition("=")[2]).replace(";", ",")
+    m = _EXTERNAL.search(text)
+    if m:
+        return Formula(f"={text}", m.group(1), error, cached)
+    return Formula(f"={text}", None, error, cached, _why_not_plain(text, None))
+
+
+def _place(found: dict[str, Formula], in_row: list[tuple[int, int, Formula]], row: int,
+           down: int) -> None:
+    """The formula cells of a row written once for `down` rows, at each of their addresses,
+    up to _ODS_SHEET_CELLS in the sheet (beyond them no input cell lies)."""
+    for r in range(row, row + down):
+        for first, across, formula in in_row:
+            for c in range(first, first + across):
+                if len(found) >= _ODS_SHEET_CELLS:
+                    return
+                found[f"{get_column_letter(min(c + 1, 16384))}{r + 1}"] = formula
+
+
+def _ods_formula_cells(content: bytes) -> dict[str, dict[str, Formula]]:
+    """Sheet name -> cell address -> formula or error value, of an .ods's content.xml. Cells
+    and rows written once for many (number-columns/rows-repeated) are counted as many."""
+    out: dict[str, dict[str, Formula]] = {}
+    found: dict[str, Formula] | None = None
+    row = col = 0
+    in_row: list[tuple[int, int, Formula]] = []  # (first column, columns, formula)
+    for event, el in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if tag == _ODS_TABLE:
+                found, row = {}, 0
+                out[el.get(f"{_ODS_TABLE_NS}name", "")] = found
+            elif tag == _ODS_ROW:
+                col, in_row = 0, []
+            continue
+        if tag in _ODS_CELLS:
+            across = _repeated(el, "columns")
+            formula = el.get(f"{_ODS_TABLE_NS}formula")
+            error = None
+            if el.get(_ODS_CALC_TYPE) == "error":
+                error = "".join(el.itertext()).strip() or "#VALUE!"
+            if formula is not None or error:
+                in_row.append((col, across, _ods_formula(
+                    formula, el.get(_ODS_VALUE_TYPE) is not None, error)))
+            col += across
+            el.clear()
+        elif tag == _ODS_ROW:
+            down = _repeated(el, "rows")
+            if in_row and found is not None:
+                _place(found, in_row, row, down)
+            row += down
+            el.clear()
+        elif tag == _ODS_TABLE:
+            found = None
+    return {name: cells for name, cells in out.items() if cells}
 
 
 # --- After opening: sheets the template does not have ------------------------------------------
 
-def hidden_sheets_with_data(workbook: CalamineWorkbook, known: Iterable[str],
-                            skip: Iterable[str] = ()) -> list[tuple[str, str]]:
-    """(sheet name, first filled cell) of each hidden sheet that is not one of `known` and holds
-    data: its data would silently be ignored. Sheets in `skip` (too large) are not read."""
+def _filled(value) -> bool:
+    return bool(str(value).strip())
+
+
+def _number_or_date(value) -> bool:
+    return (type(value) in (int, float)
+            or isinstance(value, date | time | timedelta))  # datetime is a date
+
+
+def extra_sheets_with_data(workbook: CalamineWorkbook, known: Iterable[str],
+                           skip: Iterable[str] = ()) -> list[tuple[str, str, bool]]:
+    """(sheet name, cell, hidden) of each sheet that is not one of `known` and holds data that
+    would silently be ignored: a hidden sheet holding anything (its first filled cell), or a
+    visible one holding a number or a date (the first such cell; text alone, such as notes,
+    loses nothing). Sheets in `skip` (too large) are not read."""
     known, skip = set(known), set(skip)
     out = []
     for meta in workbook.sheets_metadata:
-        if meta.visible == SheetVisibleEnum.Visible or meta.name in known | skip:
+        if meta.name in known or meta.name in skip:
             continue
+        hidden = meta.visible != SheetVisibleEnum.Visible
+        holds = _filled if hidden else _number_or_date
         try:
             sheet = workbook.get_sheet_by_name(meta.name)
             end = sheet.end or (0, 0)
             if oversized(end[0] + 1, end[1] + 1):
                 continue
             rows = sheet.to_python(skip_empty_area=False)
-        except Exception:  # a chart sheet or an unreadable one holds no cells to lose
-            continue
+        except BaseException as exc:  # noqa: B036 - calamine's panics derive from BaseException
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            continue  # a chart sheet or an unreadable one holds no cells to lose
         cell = next((f"{get_column_letter(c + 1)}{r + 1}" for r, row in enumerate(rows)
-                     for c, v in enumerate(row) if str(v).strip()), None)
+                     for c, v in enumerate(row) if holds(v)), None)
         if cell:
-            out.append((meta.name, cell))
+            out.append((meta.name, cell, hidden))
     return out
 
 

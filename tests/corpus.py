@@ -12,9 +12,12 @@ is stale.
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
 import shutil
+import threading
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -351,6 +354,104 @@ def _lying(cfg, root):
     path.write_bytes(_lying_sizes(data, name, 1000))
 
 
+# --- Writing bad files: formulas, macros, odd entries, extra sheets -----------------------------
+
+def _formula_with_result(ident, sheet: str, cell: str, formula: str, result: str):
+    """A formula in a cell, saved with a result as Excel saves it (openpyxl saves none); a
+    result starting with # is an error value (t="e")."""
+    def write(cfg, root):
+        _edit(root, ident, _set(sheet, cell, formula))
+        path = root / rel(ident)
+        part = _sheet_part(sheet)
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read(part).decode()
+        kind = ' t="e"' if result.startswith("#") else ""
+        xml, n = re.subn(rf'(<c r="{cell}"[^>]*?)>(<f>[^<]*</f>)<v\s*/?>(?:</v>)?',
+                         rf"\1{kind}>\2<v>{result}</v>", xml)
+        assert n == 1, "openpyxl no longer writes formulas this way"
+        path.write_bytes(_rewrite_zip(path.read_bytes(), replace={part: xml.encode()}))
+    return write
+
+
+def _same_value_as_formula(ident, sheet: str, cell: str):
+    """The cell's number typed as a formula that adds 0 to it, saved with that result."""
+    def write(cfg, root):
+        value = openpyxl.load_workbook(root / rel(ident))[sheet][cell].value
+        _formula_with_result(ident, sheet, cell, f"={value}+0", str(value))(cfg, root)
+    return write
+
+
+def _compound_file(names: list[str]) -> bytes:
+    """A compound (OLE) file as an .xls is one: a 512-byte header, then a directory sector of
+    128-byte entries (name in UTF-16LE padded to 64 bytes, then its length in bytes)."""
+    entries = b"".join(n.encode("utf-16-le").ljust(64, b"\0") + (2 * len(n) + 2).to_bytes(2, "little")
+                       + _junk(62) for n in names)
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + _junk(504) + entries + _junk(4096)
+
+
+def _vba_in_xlsx(cfg, root):
+    path = root / rel(COMMUNITY)
+    with zipfile.ZipFile(path) as zf:
+        types = zf.read("[Content_Types].xml").decode()
+    types = types.replace("</Types>", '<Default Extension="bin" '
+                          'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+    path.write_bytes(_rewrite_zip(path.read_bytes(), replace={"[Content_Types].xml": types.encode()},
+                                  add={"xl/vbaProject.bin": _compound_file(["Root Entry", "VBA"])}))
+
+
+def _member_twice(cfg, root):
+    """The sheet's part held twice: the second copy with another number in the first input."""
+    path = root / rel(COMMUNITY)
+    part = _sheet_part(INTERP)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(part)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: that is the case
+        path.write_bytes(_rewrite_zip(path.read_bytes(), add={part: xml.replace(b"<v>0</v>",
+                                                                                b"<v>9</v>", 1)}))
+
+
+def _scratch_sheet(cfg, root):
+    def change(wb):
+        ws = wb.create_sheet("Sheet1")
+        ws["B2"] = "草稿"
+        ws["C5"] = 36
+    _edit(root, COMMUNITY, change)
+
+
+ODD_FIFO = f"{YEAR}/第1季度/{YEAR}年第1季度-和顺社区 - 副本.xlsx"
+ODD_FOLDER = f"{YEAR}/第1季度/备份.xlsx"
+ODD_LINK = f"{YEAR}/第2季度/旧报表.xlsx"
+
+
+def _fifo(cfg, root):
+    """A FIFO where a workbook would be. Something that opened it for reading would wait for a
+    writer for ever: a daemon thread plays the writer (junk, again and again), so that such a
+    regression ends in a wrong finding instead of a hung run. Nothing opens it: the thread
+    waits, harmlessly, until the tests end."""
+    path = root / ODD_FIFO
+    os.mkfifo(path)
+
+    def writer():
+        while True:
+            with open(path, "wb") as fh:
+                fh.write(_junk(64))
+    threading.Thread(target=writer, daemon=True).start()
+
+
+def _chinese_numerals(text: str) -> str:
+    return text.translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
+
+
+def _register_date_in_chinese(cfg, root):
+    """The office's received date (2023-05-08 in the sample) as 二〇二三年五月八日."""
+    value = openpyxl.load_workbook(root / rel(OFFICE))[APPS][_app_cell("received")].value
+    day = (f"{_chinese_numerals(str(value.year))}年{_chinese_numerals(str(value.month))}月"
+           f"{_chinese_numerals(str(value.day))}日")
+    assert value.month < 10 and value.day < 10, "the sample's date needs 十 now"
+    _edit(root, OFFICE, _set(APPS, _app_cell("received"), day))
+
+
 # --- The cases ---------------------------------------------------------------------------------
 
 C_FILE = rel(COMMUNITY)
@@ -474,9 +575,9 @@ def cases(cfg: Config) -> list[Case]:
              Expect("IN205", O_FILE, APPS, app("app_id", APP_ROW + 1)), 1, (O_FILE,)),
         Case("formula_without_result", "数字格里是程序写入的公式 =1+1（没有计算结果）",
              _on_grid(COMMUNITY, DISC, "=1+1"), Expect("IN105", C_FILE, DISC, disc), 1, (C_FILE,)),
-        Case("formula_in_register_date", "台账收到日期是公式 =TODAY()（没有计算结果）",
+        Case("formula_in_register_date", "台账收到日期是公式 =TODAY()（函数：不读取）",
              _on_register("received", "=TODAY()"),
-             Expect("IN105", O_FILE, APPS, app("received")), 1, (O_FILE,)),
+             Expect("IN112", O_FILE, APPS, app("received")), 1, (O_FILE,)),
         Case("formula_other_workbook", "公式引用另一个工作簿 ='[other.xlsx]Sheet1'!A1",
              _on_grid(COMMUNITY, DISC, "='[other.xlsx]Sheet1'!A1"),
              Expect("IN106", C_FILE, DISC, disc), 1, (C_FILE,)),
@@ -545,6 +646,47 @@ def cases(cfg: Config) -> list[Case]:
              _on_register("answered", date(2099, 1, 10)),
              Expect("CS010", O_FILE, APPS, app("answered")), 1, (O_FILE,),
              text_rules=("TX036",)),  # on 31 December it was open and past its deadline
+        # --- Not a file; macros; a name twice; extra sheets; formulas and error values; dates --
+        Case("fifo_in_quarter_folder", "季度文件夹中有一个命名管道（FIFO），名称像报表",
+             _fifo, Expect("IN014", ODD_FIFO), 0, (ODD_FIFO,)),
+        Case("folder_named_like_workbook", "季度文件夹中有一个名为“备份.xlsx”的文件夹",
+             lambda cfg, root: (root / ODD_FOLDER).mkdir(), Expect("IN014", ODD_FOLDER), 0,
+             (ODD_FOLDER,)),
+        Case("dangling_link", "指向已删除文件的快捷方式（符号链接）",
+             lambda cfg, root: (root / ODD_LINK).symlink_to(root / "已删除.xlsx"),
+             Expect("IN014", ODD_LINK), 0, (ODD_LINK,)),
+        Case("xlsx_with_vba_project", ".xlsx 中带有 VBA 宏（xl/vbaProject.bin）", _vba_in_xlsx,
+             Expect("IN015", C_FILE), 1, (C_FILE,)),
+        Case("xls_with_vba_project", ".xls 中带有 VBA 宏（_VBA_PROJECT_CUR 存储）",
+             _replace_file(COMMUNITY, _compound_file(["Root Entry", "Workbook", "_VBA_PROJECT_CUR",
+                                                      "VBA"]), ".xls"),
+             Expect("IN015", rel(COMMUNITY, ".xls")), 1, (C_FILE, rel(COMMUNITY, ".xls"))),
+        Case("zip_member_twice", "压缩包内同一工作表出现两次，内容不同", _member_twice,
+             Expect("IN016", C_FILE), 1, (C_FILE,)),
+        Case("numbers_in_extra_sheet", "增加了一张可见的工作表“Sheet1”，其中有数字",
+             _scratch_sheet, Expect("IN017", C_FILE, "Sheet1", "C5"), 0, (C_FILE,),
+             same_facts=True),
+        Case("formula_error_value", "数字格是公式 =1/0，保存的结果是错误值 #DIV/0!",
+             _formula_with_result(COMMUNITY, DISC, disc, "=1/0", "#DIV/0!"),
+             Expect("IN110", C_FILE, DISC, disc), 1, (C_FILE,)),
+        Case("typed_error_value", "数字格里是错误值 #N/A（从别处粘贴的数值）",
+             _on_grid(COMMUNITY, INTERP, "#N/A"), Expect("IN110", C_FILE, INTERP, interp), 1,
+             (C_FILE,)),
+        Case("formula_with_result", "数字格是简单公式（如 =6+0），保存了结果（按结果读取并提示）",
+             _same_value_as_formula(COMMUNITY, DISC, disc),
+             Expect("IN111", C_FILE, DISC, disc), 0, (C_FILE,), same_facts=True),
+        Case("formula_hyperlink", "数字格是公式 =HYPERLINK(…)，保存了结果 3",
+             _formula_with_result(COMMUNITY, DISC, disc, '=HYPERLINK("http://example.com",3)', "3"),
+             Expect("IN112", C_FILE, DISC, disc), 1, (C_FILE,)),
+        Case("formula_dde", "数字格是 DDE 公式 =cmd|' /C calc'!A0（可启动程序）",
+             _formula_with_result(COMMUNITY, DISC, disc, "=cmd|' /C calc'!A0", "0"),
+             Expect("IN112", C_FILE, DISC, disc), 1, (C_FILE,)),
+        Case("date_without_year", "收到日期只写了“5月8日”", _on_register("received", "5月8日"),
+             Expect("IN103", O_FILE, APPS, app("received")), 1, (O_FILE,)),
+        Case("date_in_chinese_numerals", "收到日期写成“二〇二三年五月八日”（应正常读取）",
+             _register_date_in_chinese, None, 0, (O_FILE,)),
+        Case("date_as_eight_digits", "收到日期写成数字 20230508（应正常读取）",
+             _on_register("received", 20230508), None, 0, (O_FILE,)),
     ]
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -135,3 +138,39 @@ def test_tables_are_written_while_errors_remain(broken, repo_root, capsys):
     assert f"汇总报表：{_summary_path(root)}" in out
     tables, findings = history.read_published(_summary_path(root), 2023)
     assert findings == [] and (tables.a, tables.b, tables.c) == seed_tables.seed_2023()
+
+
+def test_entries_that_are_not_files_are_skipped_not_waited_on(checked, repo_root, tmp_path):
+    """A FIFO, a folder named like a workbook and a broken link in the workbooks folder:
+    `xxgk check` (a real process, with a time limit, so that a regression fails instead of
+    hanging) warns of each, opens none, and reads everything else exactly as before."""
+    _, clean_out, _, _ = checked
+    wb, out = tmp_path / "workbooks", tmp_path / "out"
+    shutil.copytree(repo_root / "workbooks", wb)
+    q1 = wb / "2023" / "第1季度"
+    os.mkfifo(q1 / "2023年第1季度-和顺社区 - 副本.xlsx")
+    (q1 / "备份.xlsx").mkdir()
+    (wb / "2022" / "第4季度" / "旧报表.xlsx").symlink_to(tmp_path / "已删除.xlsx")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "check", "--year", "2023",
+                           "--workbooks", str(wb), "--outputs", str(out),
+                           "--config", str(repo_root / "xxgk.toml"), "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sorted((f["rule"], f["severity"], f["year"], f["file"])
+                  for f in json.loads(proc.stdout)) == [
+        ("IN014", "warning", 2022, "2022/第4季度/旧报表.xlsx"),
+        ("IN014", "warning", 2023, "2023/第1季度/2023年第1季度-和顺社区 - 副本.xlsx"),
+        ("IN014", "warning", 2023, "2023/第1季度/备份.xlsx")]
+
+    def rows(folder, sql):
+        con = sqlite3.connect(folder / "xxgk.sqlite")
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+    every_fact = "SELECT * FROM facts ORDER BY 1, 2, 3, 4, 5, 6, 7"
+    assert rows(out, every_fact) == rows(clean_out, every_fact)
+    inputs = {path for (path,) in rows(out, "SELECT path FROM input_files")}
+    assert "2023/第1季度/2023年第1季度-明德社区.xlsx" in inputs
+    assert not any(p.endswith(("副本.xlsx", "备份.xlsx", "旧报表.xlsx")) for p in inputs)

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,20 @@ def test_tables_writes_the_consolidated_workbook_and_check_says_how(repo_root, t
     assert "审核完成：错误 0 条" in printed
     assert printed.rstrip().endswith(f"汇总报表：{path}")
     assert path.is_file()
+
+
+@pytest.mark.parametrize("reader", ["head -1", "true"])
+def test_output_cut_short_by_the_reader_ends_quietly(reader, tmp_path):
+    """`xxgk rules | head -1`: the pipe closes before everything is written (`true` closes it
+    before anything is: the write fails for sure). No traceback, only the first line."""
+    xxgk = Path(sys.executable).with_name("xxgk")
+    err = tmp_path / "stderr.txt"
+    out = subprocess.run(f"'{xxgk}' rules 2>'{err}' | {reader}; echo \"exit=${{PIPESTATUS[0]}}\"",
+                         shell=True, executable="/bin/bash", capture_output=True, text=True,
+                         timeout=120).stdout
+    assert err.read_text(encoding="utf-8") == ""
+    if reader == "true":  # the write failed: exit 1, as Python itself exits on a closed pipe
+        assert out.splitlines() == ["exit=1"]
+    else:  # the first line, whether or not the rest still fitted into the pipe
+        assert out.splitlines()[0] == "# 审核规则一览 (rule catalogue)"
+        assert out.splitlines()[1] in ("exit=0", "exit=1")

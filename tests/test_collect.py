@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -253,3 +255,44 @@ def test_a_file_that_cannot_be_read_is_listed_not_raised(config, tmp_path, monke
     report = collect(config, inbox, wb, 2023, now=NOW)
     assert [(r.source, r.finding.rule) for r in report.rejected] == [("被占用.xlsx", "CO003")]
     assert "没有被其他程序占用" in report.rejected[0].reason
+
+
+def test_entries_of_the_inbox_that_are_not_files_are_listed_not_opened(config, tmp_path):
+    """A FIFO would block a read for ever: it is listed as not filed, with the reason, and
+    the run goes on (in a thread with a time limit, so that a regression fails, not hangs)."""
+    wb, inbox = tmp_path / "workbooks", tmp_path / "inbox"
+    _workbook(config, inbox / "a.xlsx", "明德社区", 2, 1)
+    os.mkfifo(inbox / "b.xlsx")
+    (inbox / "c.xlsx").mkdir()
+    _workbook(config, inbox / "c.xlsx" / "d.xlsx", "和顺社区", 2, 1)  # a folder is still searched
+    (inbox / "e.xlsx").symlink_to(inbox / "gone.xlsx")
+    (inbox / "附件").mkdir()  # an ordinary folder is not listed
+    done: list = []
+    thread = threading.Thread(target=lambda: done.append(collect(config, inbox, wb, 2023, now=NOW)),
+                              daemon=True)
+    thread.start()
+    thread.join(60)
+    assert done, "collect is still waiting after 60 s"
+    (report,) = done
+    assert [f.source for f in report.placed] == ["a.xlsx", "c.xlsx/d.xlsx"]
+    assert {r.source: (r.finding.rule, r.finding.severity, r.reason.split("，")[0])
+            for r in report.rejected} == {
+        "b.xlsx": ("IN014", "warning", "这是命名管道（FIFO）"),
+        "c.xlsx": ("IN014", "warning", "这是一个文件夹（名称像报表文件）"),
+        "e.xlsx": ("IN014", "warning", "这是失效的快捷方式（符号链接）")}
+    lines = report.lines()
+    assert any(line.startswith("未归档：[警告 IN014] 文件“b.xlsx”：这是命名管道") for line in lines)
+    assert lines[-1] == "收件箱共 5 个文件：新归档 2 个，替换 0 个，无需归档 0 个，未归档 3 个。"
+
+
+def test_a_header_unit_in_a_compatibility_form_is_filed_under_the_configured_name(
+        config, tmp_path):
+    """`xxgk check` reads "青松\\ufa4c区" (a compatibility 社) as 青松社区: collect files it so."""
+    wb, inbox = tmp_path / "workbooks", tmp_path / "inbox"
+    _workbook(config, inbox / "青松.xlsx", "青松\ufa4c区", 2, 1)
+    report = collect(config, inbox, wb, 2023, now=NOW)
+    assert report.rejected == []
+    assert _rel(wb, report.placed) == [("青松.xlsx", "2023/第2季度/2023年第2季度-青松社区.xlsx")]
+    _workbook(config, inbox / "隐形.xlsx", "青松\u200b社区", 3, 1)  # an invisible character
+    assert {r.source: r.finding.rule for r in collect(config, inbox, wb, 2023,
+                                                       now=NOW).rejected} == {"隐形.xlsx": "CO005"}

