@@ -86,13 +86,14 @@ def city_config_text(base: Config, units: Sequence[str]) -> str:
 
 
 def _applications(cfg: Config, quarter: int, variant: int) -> list[RegisterRow]:
-    """Two answered applications per community workbook (invented, obviously fake)."""
+    """Two answered applications per community workbook (invented, obviously fake); their IDs
+    carry the unit's name (patched in per file), as each unit numbers its own."""
     first = date(YEAR, quarter * 3 - 2, 3)
     rows = []
     for i in range(2):
         received = first.replace(day=3 + 7 * i + variant)
         rows.append({
-            "app_id": f"{YEAR}-Q{quarter}-{i + 1:02d}", "received": received,
+            "app_id": f"{PLACEHOLDER}-{YEAR}-Q{quarter}-{i + 1:02d}", "received": received,
             "channel": cfg.application_channels[(variant + i) % len(cfg.application_channels)],
             "applicant_class": statutory.APPLICANT_CLASSES[(variant + i) % 2][1],
             "name": "示例申请人", "phone": "（示例）", "id_number": "（示例）",
