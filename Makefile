@@ -28,7 +28,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
 bench: $(STAMP)
-	$(BIN)/python -m pipeline.bench
+	$(BIN)/python -m benchmarks.bench
 
 # Regenerate the committed sample workbooks and the rule catalogue from code.
 sample: $(STAMP)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.atomic import write_text
-from pipeline.findings import SEVERITY_LABELS, all_rules
+from pipeline.core.atomic import write_text
+from pipeline.core.findings import SEVERITY_LABELS, all_rules
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 KERNEL = "python3"
+
+
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 
 

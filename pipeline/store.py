@@ -19,10 +19,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.atomic import atomic_path
-from pipeline.findings import Finding
-from pipeline.model import YearTables
-from pipeline.records import Application, Case, Fact, Submission
+from pipeline.core.atomic import atomic_path
+from pipeline.core.findings import Finding
+from pipeline.core.model import YearTables
+from pipeline.core.records import Application, Case, Fact, Lineage, Submission
 
 SCHEMA = """
 CREATE TABLE runs (run_id INTEGER PRIMARY KEY, started TEXT, finished TEXT, version TEXT,
@@ -63,33 +63,24 @@ CREATE TABLE unit_parts (year INTEGER, unit TEXT, key TEXT, part TEXT,
 CREATE TABLE state (item TEXT PRIMARY KEY, value TEXT);
 """
 
+
 # A rerun deletes the rows of the units it works out again (made once the rows are in).
 INDEXES = """
 CREATE INDEX facts_by_unit ON facts (year, unit);
 CREATE INDEX lineage_by_unit ON lineage (year, unit);
 """
 
+
 FORMAT = 3  # PRAGMA user_version of a store this xxgk writes and updates
+
 
 # Rows that belong to one unit of one year; a rerun keeps those of units that did not change.
 UNIT_TABLES = ("facts", "lineage", "applications", "cases", "unit_parts")
+
+
 # Everything else is written anew on every run.
 RUN_TABLES = ("runs", "input_files", "years", "table_cells", "figures", "findings",
               "submissions", "paragraphs", "fact_sums", "state")
-
-
-@dataclass(frozen=True, slots=True)
-class Lineage:
-    year: int
-    tbl: str
-    row_key: str
-    col_key: str
-    unit: str
-    quarter: int
-    file: str
-    sheet: str
-    cell: str
-    value: float | None
 
 
 @dataclass
@@ -307,8 +298,6 @@ def _insert_findings(con: sqlite3.Connection, findings: list[Finding]) -> None:
         (f.year, f.rule, f.severity, f.unit, f.file, f.sheet, f.cell, f.message)
         for f in findings])
 
-
-# --- Reading -------------------------------------------------------------------------------
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open the store read-only; a missing store is a clear error, not an empty database."""

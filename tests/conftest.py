@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,10 +32,10 @@ def build_seed_store(path: Path, cfg) -> Path:
     hand in tests/seed_tables.py, not computed by the code under test."""
     from datetime import date, datetime
 
-    from pipeline.consolidate import fact_sums
-    from pipeline.findings import Finding
-    from pipeline.model import YearTables
-    from pipeline.records import Application, Case, Fact, Source, Submission
+    from pipeline.consolidate.unit_part import fact_sums
+    from pipeline.core.findings import Finding
+    from pipeline.core.model import YearTables
+    from pipeline.core.records import Application, Case, Fact, Source, Submission
     from pipeline.store import StoreContent, write_store
     from tests import seed_tables as st
 
@@ -88,10 +88,11 @@ def seed_store(tmp_path, config) -> Path:
 @pytest.fixture
 def model(seed_store, config):
     """The 2023 report model built from the hand-made seed store."""
-    from pipeline import report, store
+    from pipeline import store
+    from pipeline.report import model as report_model
 
     con = store.connect(seed_store)
     try:
-        return report.build_report_model(con, config, 2023)
+        return report_model.build_report_model(con, config, 2023)
     finally:
         con.close()

@@ -27,10 +27,10 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.cell import coordinate_from_string
 
-from pipeline import layout, safety
-from pipeline.config import Config
-from pipeline.findings import SEVERITY_LABELS, all_rules
-from pipeline.template import write_workbook
+from pipeline.core.config import Config
+from pipeline.core.findings import SEVERITY_LABELS, all_rules
+from pipeline.workbooks import filenames, layout, scanned
+from pipeline.workbooks.template import write_workbook
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "corpus.md"
 
@@ -43,7 +43,7 @@ TEXT_FILE = f"{YEAR}/{YEAR}年年报文字.xlsx"
 
 def rel(ident: tuple[int, int, str], suffix: str = ".xlsx") -> str:
     """A quarter workbook's path relative to the workbooks folder."""
-    return layout.quarter_path("", *ident).with_suffix(suffix).as_posix()
+    return filenames.quarter_path("", *ident).with_suffix(suffix).as_posix()
 
 
 @dataclass(frozen=True)
@@ -286,7 +286,7 @@ def _merge(sheet: str, cell: str, ident=COMMUNITY):
 def _too_large(cfg, root):
     path = root / rel(COMMUNITY)
     with path.open("r+b") as fh:  # sparse: costs no disk, and is refused before being read
-        fh.truncate(2 * safety.MAX_FILE_BYTES)
+        fh.truncate(2 * scanned.MAX_FILE_BYTES)
 
 
 def _unknown_unit(cfg, root):
@@ -503,7 +503,7 @@ def cases(cfg: Config) -> list[Case]:
         Case("lock_file", "Excel 打开时留下的 ~$ 锁定文件（应忽略）", _lock_file, None, 0,
              (f"{Path(C_FILE).parent.as_posix()}/~${Path(C_FILE).name}",)),
         # --- Hostile or absurd files ------------------------------------------------------------
-        Case("too_large", f"文件大于 {safety.MAX_FILE_BYTES // 1024 // 1024} MB", _too_large,
+        Case("too_large", f"文件大于 {scanned.MAX_FILE_BYTES // 1024 // 1024} MB", _too_large,
              Expect("IN007", C_FILE), 1, (C_FILE,)),
         Case("zip_bomb_ratio", "压缩包内有一个解压后极大的成员（压缩比异常）",
              _zip_change(COMMUNITY, add={"xl/media/image1.png": bytes(32 * 1024 * 1024)}),
@@ -720,8 +720,8 @@ def render_doc(cfg: Config) -> str:
 
 
 if __name__ == "__main__":
-    from pipeline.atomic import write_text
-    from pipeline.config import load_config
+    from pipeline.core.atomic import write_text
+    from pipeline.core.config import load_config
 
     write_text(DOC, render_doc(load_config(DOC.parent.parent / "xxgk.toml")))
     print(f"已写入 {DOC}")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline import layout
-from pipeline.config import Config
+from pipeline.core.config import Config
+from pipeline.workbooks import layout
 
 
 def type_into(path: Path, cells: dict[str, dict[str, object]]) -> None:

@@ -7,7 +7,7 @@ which closes it; 2022 carries none into 2023.
 
 from __future__ import annotations
 
-from pipeline import statutory
+from pipeline.core import statutory
 
 
 def _zeros():

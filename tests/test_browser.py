@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import dashboards
+from pipeline.dashboards import site
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -64,8 +64,8 @@ def pages(tmp_path_factory, config, repo_root):
 
     tmp = tmp_path_factory.mktemp("pages")
     store = build_seed_store(tmp / "xxgk.sqlite", config)
-    data = dashboards.load_data(store, 2023, config_path=repo_root / "xxgk.toml")
-    dashboards.write_pages(data, tmp / "dashboards", all_units=True, units=["青松社区"])
+    data = site.load_data(store, 2023, config_path=repo_root / "xxgk.toml")
+    site.write_pages(data, tmp / "dashboards", all_units=True, units=["青松社区"])
     return tmp / "dashboards"
 
 

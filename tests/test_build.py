@@ -16,8 +16,9 @@ import openpyxl
 import pytest
 from docx import Document
 
-from pipeline import history, layout, store
-from pipeline.cli import main
+from pipeline import store
+from pipeline.cli.main import main
+from pipeline.workbooks import filenames, layout, published
 from tests import seed_tables
 
 
@@ -87,7 +88,7 @@ def broken(tmp_path_factory, repo_root):
     root = tmp_path_factory.mktemp("broken")
     wb = root / "workbooks"
     shutil.copytree(repo_root / "workbooks", wb)
-    path = layout.quarter_path(wb, 2023, 3, "青松社区")
+    path = filenames.quarter_path(wb, 2023, 3, "青松社区")
     book = openpyxl.load_workbook(path)
     book[layout.SHEET_INTERPRETATION]["B4"] = -2
     book.save(path)
@@ -113,7 +114,7 @@ def test_build_refuses_a_final_report_while_errors_remain(broken, repo_root, cap
     out = capsys.readouterr().out
     assert "未生成正式报告" in out
     assert f"汇总报表：{_summary_path(root)}" in out  # the tables are written all the same
-    assert history.read_published(_summary_path(root), 2023)[1] == []
+    assert published.read_published(_summary_path(root), 2023)[1] == []
     assert not list((root / "out").rglob("*.docx"))
     assert (root / "out" / "2023" / "dashboards" / "index.html").is_file()
 
@@ -136,7 +137,7 @@ def test_tables_are_written_while_errors_remain(broken, repo_root, capsys):
     assert _run(root, wb, repo_root, "tables") == 1
     out = capsys.readouterr().out
     assert f"汇总报表：{_summary_path(root)}" in out
-    tables, findings = history.read_published(_summary_path(root), 2023)
+    tables, findings = published.read_published(_summary_path(root), 2023)
     assert findings == [] and (tables.a, tables.b, tables.c) == seed_tables.seed_2023()
 
 

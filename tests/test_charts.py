@@ -7,8 +7,10 @@ import re
 import pandas as pd
 import pytest
 
-from pipeline import charts, statutory, store
-from pipeline.model import YearTables
+from pipeline import store
+from pipeline.core import statutory
+from pipeline.core.model import YearTables
+from pipeline.dashboards import charts, dashboard_data
 from tests import seed_tables
 from tests.conftest import build_seed_store
 
@@ -21,7 +23,7 @@ def data(tmp_path_factory, config):
     path = build_seed_store(tmp_path_factory.mktemp("store") / "xxgk.sqlite", config)
     con = store.connect(path)
     try:
-        yield charts.load_dashboard(con, 2023, years_back=2)
+        yield dashboard_data.load_dashboard(con, 2023, years_back=2)
     finally:
         con.close()
 
@@ -146,7 +148,7 @@ def test_groups_sum_their_items():
     a, b, c = seed_tables.seed_2023()
     b.update({("withheld_1", "total"): 2, ("withheld_8", "total"): 3,
               ("not_processed_2", "total"): 4})
-    df = charts.outcomes_from_tables({2023: YearTables(2023, "workbooks", a, b, c)})
+    df = dashboard_data.outcomes_from_tables({2023: YearTables(2023, "workbooks", a, b, c)})
     got = dict(zip(df["group"], df["value"], strict=True))
     assert got == {"disclosed": 0, "partial": 0, "withheld": 5, "unavailable": 1,
                    "not_processed": 4, "other": 0}
@@ -232,9 +234,9 @@ def test_register_counts_each_application_once():
         "applicant_class": ["natural", "natural", "business", "natural"],
         "outcome": [None, "withheld_2", "disclosed", None],
         "working_days": [None, 12, 3, None], "on_time": [None, 1, 1, None]})
-    out = charts.outcomes_from_register(apps)
+    out = dashboard_data.outcomes_from_register(apps)
     assert dict(zip(out["group"], out["value"], strict=True)) == {"disclosed": 1, "withheld": 1}
-    app = charts.applicants_from_register(apps)
+    app = dashboard_data.applicants_from_register(apps)
     got = {(r.row, r.applicant_class): r.value for r in app.itertuples()}
     assert got == {("new", "natural"): 1, ("new", "business"): 1, ("carried_in", "natural"): 1}
     fig = charts.answer_time_chart(apps, {2023: "workbooks"})

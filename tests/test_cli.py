@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import build_parser, main
+from pipeline.cli.main import build_parser, main
 
 SUBCOMMANDS = ["init", "collect", "check", "tables", "build", "dashboards", "report", "status",
                "rules", "sample"]
@@ -126,22 +126,22 @@ def test_init_history_writes_a_blank_published_tables_form(tmp_path, repo_root):
 
 def test_a_second_run_on_the_same_outputs_waits_for_none_and_says_why(repo_root, tmp_path,
                                                                      capsys):
-    from pipeline import build
+    from pipeline.build import outputs_folder
 
     out = tmp_path / "outputs"
     argv = ["check", "--year", "2023", "--config", str(repo_root / "xxgk.toml"),
             "--workbooks", str(repo_root / "workbooks"), "--outputs", str(out)]
-    with build.outputs_lock(out):
+    with outputs_folder.outputs_lock(out):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert "另一个 xxgk 正在使用输出目录" in err
-        assert not (out / build.STORE_NAME).exists()
+        assert not (out / outputs_folder.STORE_NAME).exists()
         # a second holder is refused too, in the same process (the lock is per open file)
-        with pytest.raises(build.Busy):
-            with build.outputs_lock(out):
+        with pytest.raises(outputs_folder.Busy):
+            with outputs_folder.outputs_lock(out):
                 pass
     assert main(argv) == 0           # released: the next run goes ahead
-    assert (out / build.STORE_NAME).is_file()
+    assert (out / outputs_folder.STORE_NAME).is_file()
 
 
 def test_tables_writes_the_consolidated_workbook_and_check_says_how(repo_root, tmp_path, capsys):

@@ -12,12 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import layout
-from pipeline.cli import main
-from pipeline.collect import collect
-from pipeline.findings import all_rules
-from pipeline.ingest import ingest_year
-from pipeline.template import QuarterData, write_workbook
+from pipeline.cli.main import main
+from pipeline.core.findings import all_rules
+from pipeline.speed.parsing import ingest_year
+from pipeline.workbooks import filenames, layout
+from pipeline.workbooks.collect import collect
+from pipeline.workbooks.template import QuarterData, write_workbook
 from tests.lo import convert
 
 NOW = datetime(2024, 1, 15, 9, 30, 0)
@@ -50,8 +50,8 @@ def _rel(report_root: Path, filed) -> list[tuple[str, str]]:
 def mixed(config, tmp_path):
     """A workbooks folder with two quarters already filed, and an inbox of what comes back."""
     wb, inbox = tmp_path / "workbooks", tmp_path / "收件箱"
-    office_q1 = _workbook(config, layout.quarter_path(wb, 2023, 1, "街道本级"), "街道本级", 1, 1)
-    qingsong_q2 = _workbook(config, layout.quarter_path(wb, 2023, 2, "青松社区"), "青松社区", 2, 0)
+    office_q1 = _workbook(config, filenames.quarter_path(wb, 2023, 1, "街道本级"), "街道本级", 1, 1)
+    qingsong_q2 = _workbook(config, filenames.quarter_path(wb, 2023, 2, "青松社区"), "青松社区", 2, 0)
     old_bytes = office_q1.read_bytes()
     _workbook(config, inbox / "三季度报表(改)2.xlsx", "明德社区", 3, 3)
     _workbook(config, inbox / "街道本级一季度(修改后).xlsx", "街道本级", 1, 9)
@@ -169,7 +169,7 @@ def test_identical_copies_in_the_inbox_are_filed_once(config, tmp_path):
 
 def test_two_resubmissions_in_one_second_keep_both_earlier_versions(config, tmp_path):
     wb, inbox1, inbox2 = tmp_path / "workbooks", tmp_path / "in1", tmp_path / "in2"
-    original = _workbook(config, layout.quarter_path(wb, 2023, 2, "和顺社区"), "和顺社区", 2, 1)
+    original = _workbook(config, filenames.quarter_path(wb, 2023, 2, "和顺社区"), "和顺社区", 2, 1)
     first_bytes = original.read_bytes()
     second = _workbook(config, inbox1 / "x.xlsx", "和顺社区", 2, 2)
     _workbook(config, inbox2 / "x.xlsx", "和顺社区", 2, 3)
@@ -183,7 +183,7 @@ def test_two_resubmissions_in_one_second_keep_both_earlier_versions(config, tmp_
 
 def test_an_inbox_holding_the_workbooks_folder_does_not_refile_it(config, tmp_path):
     wb = tmp_path / "workbooks"
-    _workbook(config, layout.quarter_path(wb, 2023, 1, "街道本级"), "街道本级", 1, 1)
+    _workbook(config, filenames.quarter_path(wb, 2023, 1, "街道本级"), "街道本级", 1, 1)
     _workbook(config, tmp_path / "交回.xlsx", "明德社区", 1, 1)
     report = collect(config, tmp_path, wb, 2023, now=NOW)
     assert [f.source for f in report.placed] == ["交回.xlsx"]
@@ -202,7 +202,7 @@ def test_ingestion_ignores_earlier_versions(config, mixed):
 
 def test_xls_resubmission_displaces_the_xlsx(config, tmp_path):
     wb, inbox = tmp_path / "workbooks", tmp_path / "inbox"
-    xlsx = _workbook(config, layout.quarter_path(wb, 2023, 3, "兴业社区"), "兴业社区", 3, 1)
+    xlsx = _workbook(config, filenames.quarter_path(wb, 2023, 3, "兴业社区"), "兴业社区", 3, 1)
     old_bytes = xlsx.read_bytes()
     src = _workbook(config, tmp_path / "src" / "兴业三季度.xlsx", "兴业社区", 3, 6)
     convert(src, "xls", inbox, tmp_path / "lo-profile")

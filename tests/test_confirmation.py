@@ -9,9 +9,9 @@ from datetime import date
 import openpyxl
 import pytest
 
-from pipeline import ingest, layout
-from pipeline.consolidate import consolidate_year
-from pipeline.template import write_workbook
+from pipeline.consolidate.year_total import consolidate_year
+from pipeline.workbooks import filenames, layout, reading
+from pipeline.workbooks.template import write_workbook
 from tests import officer
 
 UNIT = "青松社区"
@@ -20,14 +20,14 @@ UNIT = "青松社区"
 @pytest.fixture
 def issued(config, tmp_path):
     """A template of 2024 Q1 as `xxgk init` issues it."""
-    path = layout.quarter_path(tmp_path, 2024, 1, UNIT)
+    path = filenames.quarter_path(tmp_path, 2024, 1, UNIT)
     write_workbook(config, path, UNIT, 2024, 1)
     return path
 
 
 def read(config, path):
     root = path.parents[2]
-    return ingest.ingest_file(config, root, path)
+    return reading.ingest_file(config, root, path)
 
 
 def rules(result):
@@ -127,14 +127,14 @@ def test_a_stock_a_quarter_declared_empty_left_blank_stays_as_it_was(config, tmp
     the year ends with 3, not 0."""
     results = []
     for q in (3, 4):
-        path = layout.quarter_path(tmp_path, 2024, q, "街道本级")
+        path = filenames.quarter_path(tmp_path, 2024, q, "街道本级")
         write_workbook(config, path, "街道本级", 2024, q)
         if q == 3:
             sheet, cell = officer.grid_cell(config, "article20", "normative", "in_force")
             officer.fill_and_confirm(config, path, {sheet: {cell: 3}}, day=date(2024, 10, 8))
         else:
             officer.type_into(path, officer.confirmation(layout.NOTHING, day=date(2025, 1, 8)))
-        results.append(ingest.ingest_file(config, tmp_path, path))
+        results.append(reading.ingest_file(config, tmp_path, path))
     c = consolidate_year(config, 2024, [r.header for r in results],
                          [f for r in results for f in r.facts], [], [], None,
                          as_of=date(2024, 12, 31))

@@ -1,4 +1,5 @@
-from pipeline import statutory, store
+from pipeline import store
+from pipeline.core import statutory
 from tests import seed_tables
 
 

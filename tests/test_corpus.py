@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.findings import all_rules
-from pipeline.sample import write_sample
+from pipeline.cli.main import main
+from pipeline.core.config import load_config
+from pipeline.core.findings import all_rules
+from pipeline.sample.demo import write_sample
 from tests import corpus
 
 ROOT = Path(__file__).resolve().parent.parent

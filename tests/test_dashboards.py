@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
-from pipeline import dashboards
+from pipeline.dashboards import site
 from pipeline.notebooks import NotebookError, declared_parameters, notebook_path, run_notebook
 
 UNITS = ("街道本级", "青松社区", "明德社区", "和顺社区", "康宁社区", "兴业社区", "友谊社区")
@@ -66,8 +66,8 @@ def _figs():
 
 
 def test_write_page_is_self_contained(tmp_path):
-    nav = dashboards.nav_links(["青松社区", "明德社区"], "青松社区")
-    path = dashboards.write_page(_figs(), tmp_path / "p.html", "测试看板", "副标题",
+    nav = site.nav_links(["青松社区", "明德社区"], "青松社区")
+    path = site.write_page(_figs(), tmp_path / "p.html", "测试看板", "副标题",
                                  nav=nav, generated=date(2024, 1, 10))
     raw = path.read_bytes()
     text = raw.decode("utf-8")
@@ -86,9 +86,9 @@ def test_write_page_is_self_contained(tmp_path):
 
 
 def test_write_pages_refuses_unit_with_all_units(seed_store, tmp_path):
-    data = dashboards.load_data(seed_store, 2023)
+    data = site.load_data(seed_store, 2023)
     with pytest.raises(ValueError, match="不能同时使用"):
-        dashboards.write_pages(data, tmp_path, unit="青松社区", all_units=True)
+        site.write_pages(data, tmp_path, unit="青松社区", all_units=True)
     assert list(tmp_path.iterdir()) == [seed_store]
 
 
@@ -97,13 +97,13 @@ def _nav_hrefs(path) -> list[str]:
 
 
 def test_the_menu_links_only_pages_that_exist(seed_store, tmp_path):
-    data = dashboards.load_data(seed_store, 2023)
+    data = site.load_data(seed_store, 2023)
     out = tmp_path / "dashboards"
-    (page,) = dashboards.write_pages(data, out, unit="青松社区")
+    (page,) = site.write_pages(data, out, unit="青松社区")
     assert _nav_hrefs(page) == ["青松社区.html"]   # no index or other unit written yet
-    (index,) = dashboards.write_pages(data, out)
+    (index,) = site.write_pages(data, out)
     assert _nav_hrefs(index) == ["index.html", "青松社区.html"]
-    (page,) = dashboards.write_pages(data, out, unit="明德社区")
+    (page,) = site.write_pages(data, out, unit="明德社区")
     assert _nav_hrefs(page) == ["index.html", "青松社区.html", "明德社区.html"]  # units' order
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["index.html", "青松社区.html", "明德社区.html"])
@@ -134,13 +134,13 @@ def test_unknown_parameter_is_refused_before_a_kernel_starts(tmp_path):
 
 def test_unknown_unit_is_refused_before_a_kernel_starts(seed_store, tmp_path):
     with pytest.raises(ValueError, match="东风社区"):
-        dashboards.run_dashboards(seed_store, 2023, tmp_path / "outputs", units=["东风社区"])
+        site.run_dashboards(seed_store, 2023, tmp_path / "outputs", units=["东风社区"])
     assert not (tmp_path / "outputs").exists()
 
 
 def test_run_dashboards_executes_the_notebook(seed_store, tmp_path, repo_root):
     outputs = tmp_path / "outputs"
-    pages = dashboards.run_dashboards(seed_store, 2023, outputs,
+    pages = site.run_dashboards(seed_store, 2023, outputs,
                                       config_path=repo_root / "xxgk.toml")
     dash = outputs / "2023" / "dashboards"
     assert pages == [dash / "index.html", *(dash / f"{u}.html" for u in UNITS)]
@@ -173,7 +173,7 @@ def test_run_dashboards_executes_the_notebook(seed_store, tmp_path, repo_root):
 
 
 def test_a_unit_subset_writes_the_index_and_those_pages(seed_store, tmp_path):
-    pages = dashboards.run_dashboards(seed_store, 2023, tmp_path, units=["青松社区"],
+    pages = site.run_dashboards(seed_store, 2023, tmp_path, units=["青松社区"],
                                       years_back=1)
     assert [p.name for p in pages] == ["index.html", "青松社区.html"]
     assert sorted(p.name for p in pages[0].parent.iterdir()) == ["index.html", "青松社区.html"]
@@ -184,15 +184,15 @@ def test_a_unit_subset_writes_the_index_and_those_pages(seed_store, tmp_path):
 
 
 def test_page_titles(seed_store):
-    data = dashboards.load_data(seed_store, 2023, years_back=0)
-    assert dashboards.page_titles(data) == ("2023年政府信息公开工作看板", "全街道汇总 · 2023年")
-    assert dashboards.page_titles(data.for_unit("明德社区")) == (
+    data = site.load_data(seed_store, 2023, years_back=0)
+    assert site.page_titles(data) == ("2023年政府信息公开工作看板", "全街道汇总 · 2023年")
+    assert site.page_titles(data.for_unit("明德社区")) == (
         "2023年政府信息公开工作看板（明德社区）", "填报单位：明德社区 · 2023年")
 
 
 def test_missing_store_or_year_is_a_clear_error(seed_store, tmp_path):
     with pytest.raises(FileNotFoundError, match="找不到数据库"):
-        dashboards.run_dashboards(tmp_path / "none.sqlite", 2023, tmp_path / "outputs")
+        site.run_dashboards(tmp_path / "none.sqlite", 2023, tmp_path / "outputs")
     with pytest.raises(ValueError, match="没有2019年的数据"):
-        dashboards.run_dashboards(seed_store, 2019, tmp_path / "outputs")
+        site.run_dashboards(seed_store, 2019, tmp_path / "outputs")
     assert not (tmp_path / "outputs").exists()

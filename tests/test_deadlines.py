@@ -8,14 +8,14 @@ from datetime import date
 import chinese_calendar
 import pytest
 
-from pipeline.deadlines import (
+from pipeline.core.records import Application, Source
+from pipeline.review.deadlines import (
     CalendarYearUnknown,
     assess,
     assess_register,
     deadline_for,
     working_days_between,
 )
-from pipeline.records import Application, Source
 
 SRC = Source("2023/第1季度/2023年第1季度-街道本级.xlsx", "依申请公开台账", "A5")
 

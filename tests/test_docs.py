@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from pipeline.core.findings import all_rules
+from pipeline.core.rules.rule import SEVERITIES
 from pipeline.docs import DOC, render_rules
-from pipeline.findings import SEVERITIES, all_rules
 
 
 def test_rule_catalogue_is_current():

@@ -9,8 +9,8 @@ import zipfile
 import openpyxl
 from python_calamine import CalamineWorkbook
 
-from pipeline.findings import Finding
-from pipeline.findings_report import (
+from pipeline.core.findings import Finding
+from pipeline.outputs.findings_file import (
     HEADERS,
     findings_json,
     write_findings,

@@ -13,12 +13,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
 
-from pipeline import layout
-from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.findings import all_rules
-from pipeline.ingest import ingest_file
-from pipeline.template import QuarterData, write_workbook
+from pipeline.cli.main import main
+from pipeline.core.config import load_config
+from pipeline.core.findings import all_rules
+from pipeline.workbooks import filenames, layout
+from pipeline.workbooks.reading import ingest_file
+from pipeline.workbooks.template import QuarterData, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 CFG = load_config(ROOT / "xxgk.toml")
@@ -71,7 +71,7 @@ def filled(draw) -> QuarterData:
 
 def _write(base: Path, data: QuarterData) -> tuple[Path, Path]:
     root = base / f"w{next(_COUNTER)}"
-    path = layout.quarter_path(root, YEAR, QUARTER, UNIT)
+    path = filenames.quarter_path(root, YEAR, QUARTER, UNIT)
     write_workbook(CFG, path, UNIT, YEAR, QUARTER, data=data)
     return root, path
 

@@ -7,18 +7,18 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline import layout, statutory
-from pipeline.history import (
+from pipeline.core import statutory
+from pipeline.core.cell_names import FIGURES_SHEET, SHEETS
+from pipeline.core.model import FIGURES, YearTables, empty_tables
+from pipeline.core.records import Lineage
+from pipeline.workbooks import layout
+from pipeline.workbooks.published import (
     FIGURE_VALUE_HEADER,
-    FIGURES_SHEET,
     LINEAGE_SHEET,
     REGISTER_LINEAGE_SHEET,
-    SHEETS,
     read_published,
     write_published,
 )
-from pipeline.model import FIGURES, YearTables, empty_tables
-from pipeline.store import Lineage
 from tests import seed_tables as st
 
 NATURAL = statutory.NATURAL_PERSON[1]

@@ -12,14 +12,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import build, cache, layout, normalize
-from pipeline.cli import main
-from pipeline.config import ConfigError, load_config
-from pipeline.consolidate import consolidate_year
-from pipeline.ingest import ingest_file, ingest_year
-from pipeline.records import Application, Header, Source
-from pipeline.sample import write_sample
-from pipeline.template import QuarterData, write_workbook
+from pipeline.build import checking, outputs_folder
+from pipeline.cli.main import main
+from pipeline.consolidate.year_total import consolidate_year
+from pipeline.core import normalize
+from pipeline.core.config import ConfigError, load_config
+from pipeline.core.records import Application, Header, Source
+from pipeline.sample.demo import write_sample
+from pipeline.speed import cache
+from pipeline.speed.parsing import ingest_year
+from pipeline.workbooks import filenames, layout
+from pipeline.workbooks.reading import ingest_file
+from pipeline.workbooks.template import QuarterData, write_workbook
 
 APPS = layout.SHEET_APPLICATIONS
 OK = {"received": date(2023, 4, 3), "applicant_class": "自然人"}
@@ -31,7 +35,7 @@ def _found(result):
 
 
 def _write(config, root, unit, year=2023, quarter=2, data=None, path_unit=None):
-    path = layout.quarter_path(root, year, quarter, path_unit or unit)
+    path = filenames.quarter_path(root, year, quarter, path_unit or unit)
     return write_workbook(config, path, unit, year, quarter, data=data)
 
 
@@ -253,17 +257,17 @@ def test_checks_across_units_and_against_today_see_the_parts_kept_between_runs(
     workbooks = tmp_path / "workbooks"
     write_sample(config, workbooks)
     reg = layout.APPLICATIONS
-    _set_cells(layout.quarter_path(workbooks, 2023, 2, "和顺社区"), APPS, {
+    _set_cells(filenames.quarter_path(workbooks, 2023, 2, "和顺社区"), APPS, {
         "A4": "2023-001", "B4": date(2023, 5, 8), "C4": "网络平台", "D4": "自然人"})
-    _set_cells(layout.quarter_path(workbooks, 2023, 2, "街道本级"), APPS,
+    _set_cells(filenames.quarter_path(workbooks, 2023, 2, "街道本级"), APPS,
                {f"{reg.letter('answered')}4": date(2099, 1, 10)})
     outputs = tmp_path / "outputs"
-    first = build.check(config, workbooks, outputs, 2023)
+    first = checking.check(config, workbooks, outputs, 2023)
     grid = layout.disclosure_grid(config)
-    _set_cells(layout.quarter_path(workbooks, 2023, 3, "兴业社区"), grid.sheet,
+    _set_cells(filenames.quarter_path(workbooks, 2023, 3, "兴业社区"), grid.sheet,
                {grid.inputs[0].cell: 41})
 
-    again = build.check(config, workbooks, outputs, 2023)
+    again = checking.check(config, workbooks, outputs, 2023)
 
     assert {"街道本级", "和顺社区"} <= again.content.kept[2023]  # decoded from the store
     located = sorted((f.rule, f.unit, f.cell) for f in again.findings
@@ -274,9 +278,9 @@ def test_checks_across_units_and_against_today_see_the_parts_kept_between_runs(
         f for f in again.findings if f.rule in ("CS009", "CS010")]
     scratch_out = tmp_path / "scratch"
     cache._DIGESTS.clear()
-    scratch = build.check(config, workbooks, scratch_out, 2023)
+    scratch = checking.check(config, workbooks, scratch_out, 2023)
     assert again.findings == scratch.findings and again.tables == scratch.tables
-    assert _dump(build.store_path(outputs)) == _dump(build.store_path(scratch_out))
+    assert _dump(outputs_folder.store_path(outputs)) == _dump(outputs_folder.store_path(scratch_out))
 
 
 def test_inputs_are_left_as_they_were(config, tmp_path):

@@ -19,8 +19,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from pipeline import build, cache, incremental, ingest, layout, store
-from pipeline.sample import write_sample
+from pipeline import store
+from pipeline.build import checking, outputs_folder
+from pipeline.sample.demo import write_sample
+from pipeline.speed import cache, incremental, parsing
+from pipeline.workbooks import filenames, layout, reading
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
@@ -38,12 +41,12 @@ def _dump(path: Path) -> dict[str, list]:
         con.close()
 
 
-def _from_scratch(config, workbooks: Path, tmp_path: Path) -> tuple[build.CheckResult, dict]:
+def _from_scratch(config, workbooks: Path, tmp_path: Path) -> tuple[checking.CheckResult, dict]:
     outputs = tmp_path / "scratch"
     shutil.rmtree(outputs, ignore_errors=True)
     cache._DIGESTS.clear()
-    result = build.check(config, workbooks, outputs, YEAR)
-    return result, _dump(build.store_path(outputs))
+    result = checking.check(config, workbooks, outputs, YEAR)
+    return result, _dump(outputs_folder.store_path(outputs))
 
 
 def _set(path: Path, sheet: str, cell: str, value) -> None:
@@ -63,7 +66,7 @@ def sample(config, tmp_path) -> Path:
 def loads(monkeypatch) -> list[str]:
     """Parse-cache entries read, and files parsed, by name."""
     seen: list[str] = []
-    real_load, real_parse = cache.load, ingest.ingest_file
+    real_load, real_parse = cache.load, reading.ingest_file
 
     def load(path, key):
         seen.append("cache")
@@ -74,30 +77,30 @@ def loads(monkeypatch) -> list[str]:
         return real_parse(cfg, workbooks_dir, path)
 
     monkeypatch.setattr(cache, "load", load)
-    monkeypatch.setattr(ingest, "ingest_file", parse)
+    monkeypatch.setattr(parsing, "ingest_file", parse)
     return seen
 
 
 def _edits(config, workbooks: Path):
     """Changes an office makes between two runs, each followed by a rerun."""
     grid = layout.disclosure_grid(config)
-    q3 = layout.quarter_path(workbooks, YEAR, 3, "和顺社区")
+    q3 = filenames.quarter_path(workbooks, YEAR, 3, "和顺社区")
 
     def one_cell():
         _set(q3, grid.sheet, grid.inputs[0].cell, 999)
 
     def a_file_removed():
-        layout.quarter_path(workbooks, YEAR, 4, "青松社区").unlink()
+        filenames.quarter_path(workbooks, YEAR, 4, "青松社区").unlink()
 
     def a_copy_beside_it():
         shutil.copy(q3, q3.with_name("和顺社区副本.xlsx"))
 
     def header_names_another_unit():
-        _set(layout.quarter_path(workbooks, YEAR, 2, "兴业社区"), layout.SHEET_HEADER,
+        _set(filenames.quarter_path(workbooks, YEAR, 2, "兴业社区"), layout.SHEET_HEADER,
              layout.HEADER_CELLS["unit"], "和顺社区")
 
     def a_year_before_changed():
-        _set(layout.quarter_path(workbooks, YEAR - 1, 4, "街道本级"), grid.sheet,
+        _set(filenames.quarter_path(workbooks, YEAR - 1, 4, "街道本级"), grid.sheet,
              grid.inputs[0].cell, 5)
 
     return [one_cell, a_file_removed, a_copy_beside_it, header_names_another_unit,
@@ -106,27 +109,27 @@ def _edits(config, workbooks: Path):
 
 def test_every_rerun_equals_a_run_from_scratch(config, sample, tmp_path):
     outputs = tmp_path / "outputs"
-    build.check(config, sample, outputs, YEAR)
+    checking.check(config, sample, outputs, YEAR)
     for edit in _edits(config, sample):
         edit()
-        again = build.check(config, sample, outputs, YEAR)
+        again = checking.check(config, sample, outputs, YEAR)
         assert again.content.kept is not None, edit.__name__  # updated, not rewritten
         scratch, dump = _from_scratch(config, sample, tmp_path)
-        assert _dump(build.store_path(outputs)) == dump, edit.__name__
+        assert _dump(outputs_folder.store_path(outputs)) == dump, edit.__name__
         assert again.findings == scratch.findings, edit.__name__
         assert again.tables == scratch.tables, edit.__name__
 
 
 def test_a_rerun_after_one_cell_reads_only_that_units_files(config, sample, tmp_path, loads):
     outputs = tmp_path / "outputs"
-    first = build.check(config, sample, outputs, YEAR)
-    path = layout.quarter_path(sample, YEAR, 3, "和顺社区")
+    first = checking.check(config, sample, outputs, YEAR)
+    path = filenames.quarter_path(sample, YEAR, 3, "和顺社区")
     grid = layout.disclosure_grid(config)
     before = openpyxl.load_workbook(path)[grid.sheet][grid.inputs[0].cell].value or 0
     _set(path, grid.sheet, grid.inputs[0].cell, before + 50)
     loads.clear()
 
-    again = build.check(config, sample, outputs, YEAR)
+    again = checking.check(config, sample, outputs, YEAR)
 
     # the changed file parsed, the unit's three other 2023 files from the cache, nothing else
     assert sorted(loads) == sorted(["cache", "cache", "cache", "cache", path.name])
@@ -139,39 +142,40 @@ def test_a_store_of_another_configuration_is_written_anew(config, sample, tmp_pa
     import dataclasses
 
     outputs = tmp_path / "outputs"
-    build.check(config, sample, outputs, YEAR)
+    checking.check(config, sample, outputs, YEAR)
     organ = dataclasses.replace(config.organ, name="另一个街道办事处")
-    again = build.check(dataclasses.replace(config, organ=organ), sample, outputs, YEAR)
+    again = checking.check(dataclasses.replace(config, organ=organ), sample, outputs, YEAR)
     assert again.content.kept is None
 
 
 def test_a_damaged_store_is_written_anew(config, sample, tmp_path):
     outputs = tmp_path / "outputs"
-    build.check(config, sample, outputs, YEAR)
-    build.store_path(outputs).write_bytes(b"not a database")
-    again = build.check(config, sample, outputs, YEAR)
+    checking.check(config, sample, outputs, YEAR)
+    outputs_folder.store_path(outputs).write_bytes(b"not a database")
+    again = checking.check(config, sample, outputs, YEAR)
     assert again.content.kept is None
-    assert _dump(build.store_path(outputs)) == _from_scratch(config, sample, tmp_path)[1]
+    assert _dump(outputs_folder.store_path(outputs)) == _from_scratch(config, sample, tmp_path)[1]
 
 
 def test_a_part_that_cannot_be_read_is_worked_out_again(config, sample, tmp_path):
     outputs = tmp_path / "outputs"
-    build.check(config, sample, outputs, YEAR)
-    con = sqlite3.connect(build.store_path(outputs))
+    checking.check(config, sample, outputs, YEAR)
+    con = sqlite3.connect(outputs_folder.store_path(outputs))
     with con:
         con.execute("UPDATE unit_parts SET part = '{' WHERE unit = '青松社区' AND year = ?",
                     (YEAR,))
     con.close()
-    again = build.check(config, sample, outputs, YEAR)
+    again = checking.check(config, sample, outputs, YEAR)
     assert "青松社区" not in again.content.kept[YEAR]
-    assert _dump(build.store_path(outputs)) == _from_scratch(config, sample, tmp_path)[1]
+    assert _dump(outputs_folder.store_path(outputs)) == _from_scratch(config, sample, tmp_path)[1]
 
 
 _KILLED_CHILD = """
 import os, signal, sys
 from pathlib import Path
-from pipeline import build, store
-from pipeline.config import load_config
+from pipeline import store
+from pipeline.build import checking
+from pipeline.core.config import load_config
 
 real = store._fill_run
 
@@ -181,17 +185,17 @@ def killed(con, *args, **kwargs):
 
 store._fill_run = killed
 config, workbooks, outputs = sys.argv[1:4]
-build.check(load_config(config), Path(workbooks), Path(outputs), 2023)
+checking.check(load_config(config), Path(workbooks), Path(outputs), 2023)
 """
 
 
 def test_a_killed_update_leaves_the_store_as_it_was(config, sample, tmp_path):
     outputs = tmp_path / "outputs"
-    build.check(config, sample, outputs, YEAR)
-    path = build.store_path(outputs)
+    checking.check(config, sample, outputs, YEAR)
+    path = outputs_folder.store_path(outputs)
     before = _dump(path)
     grid = layout.disclosure_grid(config)
-    _set(layout.quarter_path(sample, YEAR, 3, "和顺社区"), grid.sheet, grid.inputs[0].cell, 77)
+    _set(filenames.quarter_path(sample, YEAR, 3, "和顺社区"), grid.sheet, grid.inputs[0].cell, 77)
 
     done = subprocess.run([sys.executable, "-c", _KILLED_CHILD, str(config.path), str(sample),
                            str(outputs)], cwd=ROOT, capture_output=True, text=True)
@@ -201,10 +205,10 @@ def test_a_killed_update_leaves_the_store_as_it_was(config, sample, tmp_path):
     con = store.connect(path)  # as a notebook opens it: the update is undone
     con.close()
     assert _dump(path) == before
-    build.remove_leftovers(outputs)
+    outputs_folder.remove_leftovers(outputs)
     assert Path(f"{path}-journal").exists() is False
 
-    build.check(config, sample, outputs, YEAR)
+    checking.check(config, sample, outputs, YEAR)
     assert _dump(path) == _from_scratch(config, sample, tmp_path)[1]
 
 
@@ -217,8 +221,8 @@ def test_unchanged_files_are_not_read_again_by_a_new_process(config, sample, tmp
         if p.is_file():
             os.utime(p, ns=(old, old))
     outputs = tmp_path / "outputs"
-    build.check(config, sample, outputs, YEAR)
-    changed = layout.quarter_path(sample, YEAR, 3, "和顺社区")
+    checking.check(config, sample, outputs, YEAR)
+    changed = filenames.quarter_path(sample, YEAR, 3, "和顺社区")
     grid = layout.disclosure_grid(config)
     _set(changed, grid.sheet, grid.inputs[0].cell, 31)
     cache._DIGESTS.clear()  # what a new process knows
@@ -227,7 +231,7 @@ def test_unchanged_files_are_not_read_again_by_a_new_process(config, sample, tmp
     monkeypatch.setattr(cache, "file_digest",
                         lambda p: (hashed.append(Path(p).name), real(p))[1])
 
-    again = build.check(config, sample, outputs, YEAR)
+    again = checking.check(config, sample, outputs, YEAR)
 
     assert set(hashed) == {changed.name}
     assert again.content.kept[YEAR] == {o for o in config.units if o != "和顺社区"}
@@ -256,9 +260,9 @@ EDITS = hs.one_of(
 
 def _apply(edit, config, workbooks: Path, original: Path) -> None:
     kind, unit, quarter, *rest = edit
-    path = layout.quarter_path(workbooks, YEAR, quarter, unit)
+    path = filenames.quarter_path(workbooks, YEAR, quarter, unit)
     if kind == "restore":
-        shutil.copy(layout.quarter_path(original, YEAR, quarter, unit), path)
+        shutil.copy(filenames.quarter_path(original, YEAR, quarter, unit), path)
     elif not path.exists():
         return
     elif kind == "set":
@@ -280,13 +284,13 @@ def test_any_edits_rerun_to_what_a_run_from_scratch_gives(config, repo_root, edi
         workbooks = tmp / "workbooks"
         shutil.copytree(repo_root / "workbooks", workbooks)
         outputs = tmp / "outputs"
-        build.check(config, workbooks, outputs, YEAR)
+        checking.check(config, workbooks, outputs, YEAR)
         for edit in edits:
             _apply(edit, config, workbooks, repo_root / "workbooks")
-            again = build.check(config, workbooks, outputs, YEAR)
+            again = checking.check(config, workbooks, outputs, YEAR)
             assert again.content.kept is not None
         scratch, dump = _from_scratch(config, workbooks, tmp)
-        assert _dump(build.store_path(outputs)) == dump
+        assert _dump(outputs_folder.store_path(outputs)) == dump
         assert again.findings == scratch.findings and again.tables == scratch.tables
 
 
@@ -303,7 +307,7 @@ def test_units_worked_out_by_the_workers_equal_those_worked_out_here(config, sam
         put.append((y, u)), real_put(self, y, u, rows))[1])
     monkeypatch.setattr(store.Writer, "drop", lambda self, y, u: (
         dropped.append((y, u)), real_drop(self, y, u))[1])
-    by_workers = build.check(config, sample, tmp_path / "workers", YEAR)
+    by_workers = checking.check(config, sample, tmp_path / "workers", YEAR)
     # 和顺社区 has a file 兴业社区's batch held: the worker's part of it was not used
     assert dropped == [(YEAR, "和顺社区")]
     assert len(put) == len(set(put)) + 1
@@ -311,8 +315,8 @@ def test_units_worked_out_by_the_workers_equal_those_worked_out_here(config, sam
     monkeypatch.setattr(incremental, "_batches", lambda *args: [
         dataclasses.replace(b, units=frozenset()) for b in real_batches(*args)])
     put.clear()
-    here = build.check(config, sample, tmp_path / "here", YEAR)
+    here = checking.check(config, sample, tmp_path / "here", YEAR)
     assert len(put) == len(set(put))
-    assert _dump(build.store_path(tmp_path / "workers")) == _dump(build.store_path(
+    assert _dump(outputs_folder.store_path(tmp_path / "workers")) == _dump(outputs_folder.store_path(
         tmp_path / "here"))
     assert by_workers.findings == here.findings and by_workers.tables == here.tables

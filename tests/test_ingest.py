@@ -13,18 +13,19 @@ from datetime import date
 import openpyxl
 import pytest
 
-from pipeline import ingest, layout
-from pipeline.findings import all_rules
-from pipeline.ingest import ingest_file, ingest_year
-from pipeline.records import Source
-from pipeline.template import QuarterData, write_workbook
+from pipeline.core.findings import all_rules
+from pipeline.core.records import Source
+from pipeline.speed.parsing import ingest_year
+from pipeline.workbooks import filenames, folders, layout, sheet_reading
+from pipeline.workbooks.reading import ingest_file
+from pipeline.workbooks.template import QuarterData, write_workbook
 from tests.lo import convert
 
 UNIT = "街道本级"
 
 
 def _write(config, root, data=None, unit=UNIT, year=2023, quarter=2, path=None):
-    path = path or layout.quarter_path(root, year, quarter, unit)
+    path = path or filenames.quarter_path(root, year, quarter, unit)
     return write_workbook(config, path, unit, year, quarter, data=data)
 
 
@@ -243,7 +244,7 @@ def test_file_outside_the_quarter_folders_is_not_read(config, tmp_path):
 
 def test_header_must_agree_with_the_file_name(config, tmp_path):
     # 青松社区's second-quarter workbook saved as its first-quarter file
-    wrong = layout.quarter_path(tmp_path, 2023, 1, "青松社区")
+    wrong = filenames.quarter_path(tmp_path, 2023, 1, "青松社区")
     _write(config, tmp_path, unit="青松社区", quarter=2, path=wrong)
     result = ingest_file(config, tmp_path, wrong)
     (f,) = result.findings
@@ -323,7 +324,7 @@ def test_inserted_row_is_caught_and_that_sheet_skipped(config, tmp_path):
 
 
 def test_unreadable_file_does_not_stop_the_others(config, tmp_path):
-    bad = layout.quarter_path(tmp_path, 2023, 1, "青松社区")
+    bad = filenames.quarter_path(tmp_path, 2023, 1, "青松社区")
     bad.parent.mkdir(parents=True)
     bad.write_bytes(b"this is not a spreadsheet")
     _write(config, tmp_path, QuarterData(inputs={("interpretation", "会议", ""): 4}), quarter=1)
@@ -369,14 +370,14 @@ def test_reads_xls_and_ods_saved_by_another_program(config, tmp_path):
     root = tmp_path / "workbooks"
     for fmt in ("xls", "ods"):
         unit = "明德社区" if fmt == "xls" else "和顺社区"
-        target = layout.quarter_path(root, 2023, 2, unit).with_suffix(f".{fmt}")
+        target = filenames.quarter_path(root, 2023, 2, unit).with_suffix(f".{fmt}")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(out / f"{src.stem}.{fmt}", target)
     result = ingest_year(config, root, 2023)
     # the copies still say 街道本级 inside, so their names disagree with the header
     assert sorted(f.rule for f in result.findings) == ["ID103", "ID103", "ID105", "ID105"]
-    sheet = ingest.read_sheet(ingest.open_workbook(
-        layout.quarter_path(root, 2023, 2, "明德社区").with_suffix(".xls")), "政策解读")
+    sheet = sheet_reading.read_sheet(sheet_reading.open_workbook(
+        filenames.quarter_path(root, 2023, 2, "明德社区").with_suffix(".xls")), "政策解读")
     assert sheet.cell("B4") == 4
     direct = ingest_file(config, tmp_path / "src", out / f"{src.stem}.ods")
     assert direct.header.unit == UNIT
@@ -387,7 +388,7 @@ def test_a_sheet_calamine_opened_is_too_large_by_its_used_area():
     for quarter workbooks and for the published tables and report text alike."""
     from types import SimpleNamespace
 
-    from pipeline.ingest import _too_large
+    from pipeline.workbooks.sheet_reading import _too_large
 
     assert _too_large(SimpleNamespace(end=(1048575, 0))) == ("A1048576", 1048576, 1)
     assert _too_large(SimpleNamespace(end=(99, 25))) is None      # 100 × 26: fine
@@ -497,7 +498,7 @@ def test_formulas_saved_by_libreoffice_are_read_as_their_results_say(config, tmp
               ("disclosure", "党建工作", "三务公开平台"): "=ROUND(2.4,0)"}
     src = _write(config, tmp_path / "src", QuarterData(inputs=inputs))
     saved = convert(src, fmt, tmp_path / "out", tmp_path / "profile")
-    path = layout.quarter_path(tmp_path / "wb", 2023, 2, UNIT).with_suffix(saved.suffix)
+    path = filenames.quarter_path(tmp_path / "wb", 2023, 2, UNIT).with_suffix(saved.suffix)
     path.parent.mkdir(parents=True)
     shutil.copy(saved, path)
     result = ingest_file(config, tmp_path / "wb", path)
@@ -576,7 +577,7 @@ def test_entries_that_are_not_files_are_skipped_and_reported(config, tmp_path):
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(q2 / "s.xlsx"))
     try:
-        walked = _in_time(lambda: ingest.walk(tmp_path / "2023"))
+        walked = _in_time(lambda: folders.walk(tmp_path / "2023"))
         result = _in_time(lambda: ingest_year(config, tmp_path, 2023))
     finally:
         sock.close()
@@ -605,7 +606,7 @@ def test_a_folder_that_cannot_be_listed_is_reported(config, tmp_path, monkeypatc
             raise PermissionError(13, "Permission denied")
         return listing(path)
 
-    monkeypatch.setattr(ingest.os, "scandir", scandir)
+    monkeypatch.setattr(folders.os, "scandir", scandir)
     (f,) = ingest_year(config, tmp_path, 2023).findings
     assert (f.rule, f.file) == ("IN014", "2023/第3季度")
     assert "无法打开的文件夹（PermissionError）" in f.message

@@ -30,9 +30,10 @@ import nbformat
 import openpyxl
 import pytest
 
-from pipeline import layout, store
-from pipeline.build import LEFTOVERS
-from pipeline.sample import write_sample
+from pipeline import store
+from pipeline.build.outputs_folder import LEFTOVERS
+from pipeline.sample.demo import write_sample
+from pipeline.workbooks import filenames, layout
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and process groups")
 
@@ -165,7 +166,7 @@ def run(tmp_path_factory, config):
     assert done.returncode == 0, done.stdout + done.stderr
     run.good = _hashes(run.outputs)
     assert not [rel for rel in run.good if _is_leftover(rel)]
-    path = layout.quarter_path(run.workbooks, YEAR, 4, "和顺社区")
+    path = filenames.quarter_path(run.workbooks, YEAR, 4, "和顺社区")
     wb = openpyxl.load_workbook(path)
     grid = layout.disclosure_grid(config)
     for inp in grid.inputs[:2]:  # the distinct count and the first channel, which carries all

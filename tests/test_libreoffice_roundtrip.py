@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from pipeline import layout
-from pipeline.ingest import ingest_file
-from pipeline.template import QuarterData, write_workbook
+from pipeline.workbooks import filenames, layout
+from pipeline.workbooks.reading import ingest_file
+from pipeline.workbooks.template import QuarterData, write_workbook
 from tests.lo import convert
 
 UNIT, YEAR, QUARTER = "街道本级", 2023, 3
@@ -56,11 +56,11 @@ def saved(config, tmp_path_factory):
     """(original path, its workbooks root, LibreOffice-saved path, its workbooks root)."""
     tmp = tmp_path_factory.mktemp("lo")
     orig_root, lo_root = tmp / "original", tmp / "libreoffice"
-    original = write_workbook(config, layout.quarter_path(orig_root, YEAR, QUARTER, UNIT), UNIT,
+    original = write_workbook(config, filenames.quarter_path(orig_root, YEAR, QUARTER, UNIT), UNIT,
                               YEAR, QUARTER, data=QuarterData(
                                   inputs=_inputs(config), applications=APPLICATIONS, cases=CASES))
     converted = convert(original, "xlsx", tmp / "converted", tmp / "lo-profile")
-    target = layout.quarter_path(lo_root, YEAR, QUARTER, UNIT)
+    target = filenames.quarter_path(lo_root, YEAR, QUARTER, UNIT)
     target.parent.mkdir(parents=True)
     shutil.copy(converted, target)
     assert target.read_bytes() != original.read_bytes()  # really rewritten by LibreOffice

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from pipeline import normalize
-from pipeline.normalize import (
+from pipeline.core import normalize
+from pipeline.core.normalize import (
     Parsed,
     parse_amount,
     parse_choice,

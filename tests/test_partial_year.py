@@ -7,7 +7,8 @@ import sqlite3
 
 import pytest
 
-from pipeline import charts, dashboards, store
+from pipeline import store
+from pipeline.dashboards import charts, dashboard_data, site
 from tests.conftest import build_seed_store
 
 
@@ -37,7 +38,7 @@ def _items(path, year, quarters):
 
 def test_a_partial_year_is_compared_over_the_same_quarters(partial_store):
     con = store.connect(partial_store)
-    data = charts.load_dashboard(con, 2023, years_back=2)
+    data = dashboard_data.load_dashboard(con, 2023, years_back=2)
     con.close()
     assert data.through == 2 and data.completeness.partial
     # the published 2021 has no quarters: it cannot be compared like with like
@@ -54,7 +55,7 @@ def test_a_partial_year_is_compared_over_the_same_quarters(partial_store):
 
 def test_every_page_of_a_partial_year_says_how_far_the_data_go(partial_store, config,
                                                                tmp_path):
-    pages = dashboards.write_pages(dashboards.load_data(partial_store, 2023), tmp_path,
+    pages = site.write_pages(site.load_data(partial_store, 2023), tmp_path,
                                    all_units=True)
     assert len(pages) == 1 + len(config.units)
     for page in pages:
@@ -65,7 +66,7 @@ def test_every_page_of_a_partial_year_says_how_far_the_data_go(partial_store, co
 
 
 def test_a_draft_says_so_on_every_page(partial_store, tmp_path):
-    pages = dashboards.write_pages(dashboards.load_data(partial_store, 2023, draft=True),
+    pages = site.write_pages(site.load_data(partial_store, 2023, draft=True),
                                    tmp_path, all_units=True)
     for page in pages:
         text = page.read_text(encoding="utf-8")
@@ -73,18 +74,18 @@ def test_a_draft_says_so_on_every_page(partial_store, tmp_path):
 
 
 def test_a_complete_year_carries_no_notice(seed_store, tmp_path):
-    [page] = dashboards.write_pages(dashboards.load_data(seed_store, 2023), tmp_path)
+    [page] = site.write_pages(site.load_data(seed_store, 2023), tmp_path)
     text = page.read_text(encoding="utf-8")
     assert "数据不完整" not in text and "草稿" not in text
 
 
 def test_the_report_of_a_partial_year_can_only_be_a_draft(partial_store, config):
-    from pipeline import report
+    from pipeline.report import model as report_model
 
     con = store.connect(partial_store)
-    model = report.build_report_model(con, config, 2023)
+    model = report_model.build_report_model(con, config, 2023)
     con.close()
-    with pytest.raises(report.ReportError, match="不能生成正式报告：数据截至第2季度"):
-        report.require_final(model, draft=False)
-    report.require_final(model, draft=True)  # a draft may be made
+    with pytest.raises(report_model.ReportError, match="不能生成正式报告：数据截至第2季度"):
+        report_model.require_final(model, draft=False)
+    report_model.require_final(model, draft=True)  # a draft may be made
     assert model.draft_note() == "草稿（数据截至第2季度，14本未确认（其中未填14本））"

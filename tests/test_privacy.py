@@ -24,8 +24,9 @@ import nbformat
 import openpyxl
 import pytest
 
-from pipeline import layout, statutory
-from pipeline.sample import SAMPLE_PERSONAL_DATA, write_sample
+from pipeline.core import statutory
+from pipeline.sample.demo import SAMPLE_PERSONAL_DATA, write_sample
+from pipeline.workbooks import filenames, layout
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
@@ -41,7 +42,7 @@ PERSONAL_KEYS = {c.key for reg in layout.REGISTERS for c in reg.columns if c.per
 
 def _plant(config, workbooks: Path) -> None:
     """The extra applicant, the injected IDs and the misplaced numbers, in Q3 of the office."""
-    path = layout.quarter_path(workbooks, YEAR, 3, "街道本级")
+    path = filenames.quarter_path(workbooks, YEAR, 3, "街道本级")
     wb = openpyxl.load_workbook(path)
     apps, cases = wb[layout.APPLICATIONS.sheet], wb[layout.CASES.sheet]
 
@@ -188,7 +189,7 @@ def test_text_from_workbooks_is_never_written_as_a_formula(built):
 def test_officers_never_reach_the_report_or_the_dashboards(built):
     """Who confirmed each return is the office's own data: `xxgk status` shows it, the
     report, the web page, the dashboards, the notebooks and the tables workbook never do."""
-    from pipeline.sample import SAMPLE_OFFICERS
+    from pipeline.sample.demo import SAMPLE_OFFICERS
 
     outputs, _ = built
     published = [p for p in outputs.rglob("*") if p.is_file() and (

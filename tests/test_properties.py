@@ -9,12 +9,12 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from pipeline import statutory
-from pipeline.consolidate import consolidate_year
-from pipeline.history import where
-from pipeline.model import YearTables
-from pipeline.records import Application, Case, Fact, Header, Source
-from pipeline.review import review_year
+from pipeline.consolidate.year_total import consolidate_year
+from pipeline.core import statutory
+from pipeline.core.cell_names import where
+from pipeline.core.model import YearTables
+from pipeline.core.records import Application, Case, Fact, Header, Source
+from pipeline.review.table_rules import review_year
 from tests import seed_tables as st
 
 YEAR = 2023

@@ -9,11 +9,14 @@ from datetime import date
 
 import pytest
 
-from pipeline import build, layout, statutory
-from pipeline.consolidate import combine, consolidate_unit
-from pipeline.ingest import ingest_file
-from pipeline.records import Application, Case, Header, Source
-from pipeline.template import QuarterData, write_workbook
+from pipeline.build import checking
+from pipeline.consolidate.unit_part import consolidate_unit
+from pipeline.consolidate.year_total import combine
+from pipeline.core import statutory
+from pipeline.core.records import Application, Case, Header, Source
+from pipeline.workbooks import filenames, layout
+from pipeline.workbooks.reading import ingest_file
+from pipeline.workbooks.template import QuarterData, write_workbook
 
 APPS = layout.SHEET_APPLICATIONS
 CASES = layout.SHEET_CASES
@@ -22,7 +25,7 @@ UNIT = "街道本级"
 
 
 def _read(config, root, applications=(), cases=(), inputs=None, year=2023, quarter=2):
-    path = layout.quarter_path(root, year, quarter, UNIT)
+    path = filenames.quarter_path(root, year, quarter, UNIT)
     write_workbook(config, path, UNIT, year, quarter,
                    data=QuarterData(inputs=inputs or {}, applications=list(applications),
                                     cases=list(cases)))
@@ -178,11 +181,11 @@ def test_a_fourth_quarter_application_answered_in_january(config, tmp_path):
            "outcome": "（一）予以公开"}
     workbooks = tmp_path / "workbooks"
     for year, quarter in ((2023, 4), (2024, 1)):
-        write_workbook(config, layout.quarter_path(workbooks, year, quarter, UNIT), UNIT, year,
+        write_workbook(config, filenames.quarter_path(workbooks, year, quarter, UNIT), UNIT, year,
                        quarter, data=QuarterData(applications=[row]))
     before = _hashes(workbooks)
 
-    result = build.check(config, workbooks, tmp_path / "outputs", 2024)
+    result = checking.check(config, workbooks, tmp_path / "outputs", 2024)
 
     assert [f for f in result.findings if f.severity == "error"] == []
     assert [f for f in result.findings if f.rule in ("IN203", "CS008", "CS010")] == []

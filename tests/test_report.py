@@ -8,11 +8,15 @@ import docx
 import nbformat
 import pytest
 
-from pipeline import report, statutory, store
-from pipeline.consolidate import consolidate_year, fact_sums
-from pipeline.model import YearTables
-from pipeline.records import Application, Fact, Source
-from pipeline.report_text import read_paragraphs, write_sample_paragraphs
+from pipeline import store
+from pipeline.consolidate.unit_part import fact_sums
+from pipeline.consolidate.year_total import consolidate_year
+from pipeline.core import statutory
+from pipeline.core.model import YearTables
+from pipeline.core.records import Application, Fact, Source
+from pipeline.report import model as report_model
+from pipeline.report.office_text import read_paragraphs
+from pipeline.sample.office_words import write_sample_paragraphs
 from pipeline.store import StoreContent, write_store
 from tests import seed_tables
 from tests.test_consolidate import headers_for
@@ -43,7 +47,7 @@ def office_store(tmp_path, config):
 def model_of(path, config, year=2023):
     con = store.connect(path)
     try:
-        return report.build_report_model(con, config, year)
+        return report_model.build_report_model(con, config, year)
     finally:
         con.close()
 
@@ -90,7 +94,7 @@ def test_last_years_text_is_compared(office_store, config, tmp_path):
 
 
 def test_missing_year_is_a_clear_error(seed_store, config):
-    with pytest.raises(report.ReportError, match="没有2019年的数据"):
+    with pytest.raises(report_model.ReportError, match="没有2019年的数据"):
         model_of(seed_store, config, 2019)
 
 
@@ -106,7 +110,7 @@ def test_grids_cover_every_slot_once(seed_store, config):
 
 
 def test_table_frames_carry_statutory_labels(seed_store, config):
-    frames = report.table_frames(model_of(seed_store, config).tables)
+    frames = report_model.table_frames(model_of(seed_store, config).tables)
     a, b, c = frames.values()
     assert list(frames) == ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                             "四、政府信息公开行政复议、行政诉讼情况"]
@@ -132,7 +136,7 @@ def test_committed_notebook_is_clean_and_parameterised(repo_root):
 def test_run_report_executes_the_notebook_twice_with_the_same_result(seed_store, repo_root,
                                                                       tmp_path):
     outputs = tmp_path / "outputs"
-    docx_path, html_path = report.run_report(seed_store, repo_root / "xxgk.toml", 2023, outputs,
+    docx_path, html_path = report_model.run_report(seed_store, repo_root / "xxgk.toml", 2023, outputs,
                                              draft=True)
     title = "包头市昆都仑区团结大街街道办事处2023年政府信息公开工作年度报告"
     assert docx_path == outputs / "2023" / "report" / f"{title}.docx"
@@ -142,7 +146,7 @@ def test_run_report_executes_the_notebook_twice_with_the_same_result(seed_store,
                       for o in c.outputs)
     assert title in printed and "TX021" in printed
     first = (docx_path.read_bytes(), html_path.read_bytes())
-    report.run_report(seed_store, repo_root / "xxgk.toml", 2023, outputs, draft=True)
+    report_model.run_report(seed_store, repo_root / "xxgk.toml", 2023, outputs, draft=True)
     assert (docx_path.read_bytes(), html_path.read_bytes()) == first
     document = docx.Document(docx_path)
     assert document.sections[0].header.paragraphs[0].text == "草稿"

@@ -15,8 +15,10 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from pipeline import report, statutory, store
-from pipeline.report_docx import write_docx
+from pipeline import store
+from pipeline.core import statutory
+from pipeline.report import model as report_model
+from pipeline.report.word import write_docx
 from tests import seed_tables
 from tests.lo import convert
 
@@ -186,10 +188,10 @@ def test_tables_fit_the_text_block(document):
 
 def test_amount_cell_keeps_decimals(seed_store, config, tmp_path):
     con = store.connect(seed_store)
-    model = report.build_report_model(con, config, 2023)
+    model = report_model.build_report_model(con, config, 2023)
     con.close()
     model.tables.a[("fees", "amount")] = 0.35
-    model.grids.update(report.table_grids(model.tables))
+    model.grids.update(report_model.table_grids(model.tables))
     table = docx.Document(write_docx(tmp_path / "r.docx", model)).tables[0]
     assert texts(table.rows[-1]) == ["行政事业性收费", "0.35"]
 

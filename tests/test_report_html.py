@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 from html.parser import HTMLParser
 
-from pipeline import report, statutory
-from pipeline.report_html import render_html, write_html
-from pipeline.report_text import TextData, compose
+from pipeline.core import statutory
+from pipeline.report import model as report_model
+from pipeline.report.composition import compose
+from pipeline.report.placeholders import TextData
+from pipeline.report.web import render_html, write_html
 from tests import seed_tables
 
 
@@ -102,7 +104,7 @@ def test_data_config_and_paragraphs_are_escaped(model, config):
     data = TextData(model.tables)
     preamble, parts = compose(evil, data, {"problems": "一是<img src=x onerror=1>问题。"})
     html = render_html(dataclasses.replace(
-        model, organ=evil.organ.name, title=report.report_title(evil.organ.name, 2023),
+        model, organ=evil.organ.name, title=report_model.report_title(evil.organ.name, 2023),
         preamble=preamble, parts=parts))
     assert "<b>" not in html and "<script>" not in html and "<img" not in html
     assert "&lt;b&gt;机关&lt;/b&gt;" in html and "&lt;img src=x onerror=1&gt;" in html

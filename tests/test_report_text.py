@@ -8,17 +8,18 @@ import re
 import openpyxl
 import pytest
 
-from pipeline import report_text as rt
-from pipeline import statutory
-from pipeline.model import YearTables
+from pipeline.core import statutory
+from pipeline.core.model import YearTables
+from pipeline.report import composition, default_words, office_text, placeholders, text_review
+from pipeline.sample import office_words
 from tests import seed_tables
 
 
-def tiny_data(**figures) -> rt.TextData:
+def tiny_data(**figures) -> placeholders.TextData:
     """The seed's 2023 tables with a few hand-typed facts (700 + 642 = 1342 items)."""
     a, b, c = seed_tables.seed_2023()
     figs = {**seed_tables.SAMPLE_FIGURES[2023], **figures}
-    return rt.TextData(YearTables(2023, "workbooks", a, b, c, figs),
+    return placeholders.TextData(YearTables(2023, "workbooks", a, b, c, figs),
                        categories={"党建工作": 700, "便民事项": 642},
                        channels={"政府网站": 1342, "信息公示栏": 200},
                        interpretations={"会议": 16})
@@ -36,8 +37,8 @@ CLEAN = {
 
 def review(cfg, paragraphs, previous=None, data=None, parts=None):
     data = data or tiny_data()
-    _, composed = rt.compose(cfg, data, paragraphs)
-    return rt.review_text(cfg, data.year, data.tables, paragraphs, previous, parts or composed,
+    _, composed = composition.compose(cfg, data, paragraphs)
+    return text_review.review_text(cfg, data.year, data.tables, paragraphs, previous, parts or composed,
                           data=data)
 
 
@@ -51,24 +52,24 @@ def rules(findings) -> list[str]:
     (1342, "1300余"), (1023, "1000余"), (1300, "1300"), (135, "130余"), (130, "130"),
     (99, "99"), (0, "0"), (12345, "12300余")])
 def test_approx_rounds_down_to_hundreds_or_tens(value, text):
-    assert rt.approx(value) == text
+    assert placeholders.approx(value) == text
 
 
 def test_approx_agrees_with_the_range_the_words_mean():
-    assert rt.approx_agrees(1300, 1342) and rt.approx_agrees(1000, 1999)
-    assert not rt.approx_agrees(1300, 1400) and not rt.approx_agrees(1500, 1342)
-    assert rt.approx_agrees(16, 16) and not rt.approx_agrees(16, 17)
+    assert placeholders.approx_agrees(1300, 1342) and placeholders.approx_agrees(1000, 1999)
+    assert not placeholders.approx_agrees(1300, 1400) and not placeholders.approx_agrees(1500, 1342)
+    assert placeholders.approx_agrees(16, 16) and not placeholders.approx_agrees(16, 17)
 
 
 def test_amounts_keep_their_decimals():
-    assert rt.fmt_number(0.35) == "0.35" and rt.fmt_number(2.0) == "2" and rt.fmt_number(0) == "0"
+    assert placeholders.fmt_number(0.35) == "0.35" and placeholders.fmt_number(2.0) == "2" and placeholders.fmt_number(0) == "0"
 
 
 def test_render_fills_known_placeholders_and_leaves_others_visible(config):
-    values = rt.placeholder_values(config, tiny_data())
+    values = placeholders.placeholder_values(config, tiny_data())
     text = "公开{items_published_approx}条（{items_published}），会议解读{interpretations_会议}次，" \
            "新收{b.new.natural}件，{nonsense}"
-    assert rt.render(text, values) == "公开1300余条（1342），会议解读16次，新收1件，{nonsense}"
+    assert placeholders.render(text, values) == "公开1300余条（1342），会议解读16次，新收1件，{nonsense}"
     assert values["organ"] == "包头市昆都仑区团结大街街道办事处"
     assert values["categories"] == "党建工作、便民事项"
     assert values["interpretations_图文"] == "0"  # a workbook year: nothing reported is 0
@@ -76,13 +77,13 @@ def test_render_fills_known_placeholders_and_leaves_others_visible(config):
 
 def test_a_published_year_has_no_per_form_figures(config):
     a, b, c = seed_tables.sample_2021()
-    data = rt.TextData(YearTables(2021, "published", a, b, c, {"items_published": 980}))
-    values = rt.placeholder_values(config, data)
+    data = placeholders.TextData(YearTables(2021, "published", a, b, c, {"items_published": 980}))
+    values = placeholders.placeholder_values(config, data)
     assert "interpretations_会议" not in values and values["items_published_approx"] == "980"
 
 
 def test_catalogue_lists_figures_table_cells_and_configured_forms(config):
-    names = {n for n, _ in rt.placeholder_catalogue(config)}
+    names = {n for n, _ in placeholders.placeholder_catalogue(config)}
     assert {"items_published", "items_published_approx", "applications_received",
             "interpretations_会议", "items_党建工作", "a.fees.amount", "b.unavailable_1.natural",
             "c.direct_suit.total"} <= names
@@ -92,7 +93,7 @@ def test_catalogue_lists_figures_table_cells_and_configured_forms(config):
 # --- the paragraphs workbook -------------------------------------------------------------------
 
 def test_blank_workbook_lists_every_key_and_reads_back_empty(tmp_path, config):
-    path = rt.write_paragraphs_workbook(tmp_path / "2023" / "2023年年报文字.xlsx", 2023, {},
+    path = office_text.write_paragraphs_workbook(tmp_path / "2023" / "2023年年报文字.xlsx", 2023, {},
                                         cfg=config)
     ws = openpyxl.load_workbook(path)["年报文字"]
     assert [c.value for c in ws[1]] == ["段落编号", "所属部分", "方式", "文字", "说明"]
@@ -103,15 +104,15 @@ def test_blank_workbook_lists_every_key_and_reads_back_empty(tmp_path, config):
     assert ws["B4"].value == "一、总体情况（一）主动公开"
     ref = openpyxl.load_workbook(path)["占位符说明"]
     assert "{items_published_approx}" in [c.value for c in ref["A"]]
-    assert rt.read_paragraphs(path, 2023) == ([], [])
+    assert office_text.read_paragraphs(path, 2023) == ([], [])
     with pytest.raises(FileExistsError):
-        rt.write_paragraphs_workbook(path, 2023, {})
+        office_text.write_paragraphs_workbook(path, 2023, {})
 
 
 def test_read_paragraphs_keeps_mode_and_cell(tmp_path):
-    path = rt.write_paragraphs_workbook(tmp_path / "2023" / "2023年年报文字.xlsx", 2023, {
-        "problems": (rt.REPLACE, "一是问题。"), "other.key_points": (rt.APPEND, "另外落实了要点。")})
-    rows, findings = rt.read_paragraphs(path, 2023)
+    path = office_text.write_paragraphs_workbook(tmp_path / "2023" / "2023年年报文字.xlsx", 2023, {
+        "problems": (office_text.REPLACE, "一是问题。"), "other.key_points": (office_text.APPEND, "另外落实了要点。")})
+    rows, findings = office_text.read_paragraphs(path, 2023)
     assert findings == []
     assert rows == [
         (2023, "problems", "一是问题。", "2023/2023年年报文字.xlsx", "年报文字", "D9"),
@@ -121,22 +122,22 @@ def test_read_paragraphs_keeps_mode_and_cell(tmp_path):
 
 
 def test_file_is_named_relative_to_the_workbooks_folder(tmp_path):
-    path = rt.write_paragraphs_workbook(rt.paragraphs_path(tmp_path / "wb", 2023), 2023,
-                                        {"problems": (rt.REPLACE, "一是问题。")})
-    rows, _ = rt.read_paragraphs(path, 2023, tmp_path / "wb")
+    path = office_text.write_paragraphs_workbook(office_text.paragraphs_path(tmp_path / "wb", 2023), 2023,
+                                        {"problems": (office_text.REPLACE, "一是问题。")})
+    rows, _ = office_text.read_paragraphs(path, 2023, tmp_path / "wb")
     assert rows[0][3] == "2023/2023年年报文字.xlsx"
 
 
 def test_read_paragraphs_reports_unknown_keys_modes_and_duplicates(tmp_path):
-    path = rt.write_paragraphs_workbook(tmp_path / "2023年年报文字.xlsx", 2023,
-                                        {"problems": (rt.REPLACE, "第一段。")})
+    path = office_text.write_paragraphs_workbook(tmp_path / "2023年年报文字.xlsx", 2023,
+                                        {"problems": (office_text.REPLACE, "第一段。")})
     wb = openpyxl.load_workbook(path)
     ws = wb["年报文字"]
     ws["A3"], ws["D3"] = "overview.introduction", "写错了编号。"
     ws["C4"], ws["D4"] = "覆盖", "方式写错了。"
     ws["A10"], ws["D10"] = "problems", "第二段。"
     wb.save(path)
-    rows, findings = rt.read_paragraphs(path, 2023)
+    rows, findings = office_text.read_paragraphs(path, 2023)
     assert rules(findings) == ["TX002", "TX003", "TX004"]
     assert {(f.rule, f.cell) for f in findings} == {("TX002", "A3"), ("TX003", "C4"),
                                                     ("TX004", "A10")}
@@ -146,7 +147,7 @@ def test_read_paragraphs_reports_unknown_keys_modes_and_duplicates(tmp_path):
 
 def test_read_paragraphs_of_an_unsafe_file_is_one_clear_finding(tmp_path):
     (tmp_path / "x.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
-    rows, findings = rt.read_paragraphs(tmp_path / "x.xlsx", 2023)
+    rows, findings = office_text.read_paragraphs(tmp_path / "x.xlsx", 2023)
     assert rows == [] and rules(findings) == ["TX001"] and "无法打开" in findings[0].message
 
 
@@ -154,15 +155,15 @@ def test_read_paragraphs_without_the_sheet_is_one_clear_finding(tmp_path):
     wb = openpyxl.Workbook()
     wb.active.title = "Sheet1"
     wb.save(tmp_path / "x.xlsx")
-    rows, findings = rt.read_paragraphs(tmp_path / "x.xlsx", 2023)
+    rows, findings = office_text.read_paragraphs(tmp_path / "x.xlsx", 2023)
     assert rows == [] and rules(findings) == ["TX001"] and "年报文字" in findings[0].message
 
 
 def test_sample_paragraphs_follow_the_seed_and_differ_between_years(tmp_path, config):
-    p2022, p2023 = rt.write_sample_paragraphs(tmp_path, cfg=config)
+    p2022, p2023 = office_words.write_sample_paragraphs(tmp_path, cfg=config)
     assert p2023 == tmp_path / "2023" / "2023年年报文字.xlsx"
-    rows22 = {r[1]: r[2] for r in rt.read_paragraphs(p2022, 2022)[0]}
-    rows23 = {r[1]: r[2] for r in rt.read_paragraphs(p2023, 2023)[0]}
+    rows22 = {r[1]: r[2] for r in office_text.read_paragraphs(p2022, 2022)[0]}
+    rows23 = {r[1]: r[2] for r in office_text.read_paragraphs(p2023, 2023)[0]}
     assert all(rows22[k] != rows23[k] for k in set(rows22) & set(rows23))
     assert "{items_published_approx}条" in rows23["overview.proactive"]
     assert "{items_screened_approx}条" in rows23["overview.supervision"]
@@ -170,7 +171,7 @@ def test_sample_paragraphs_follow_the_seed_and_differ_between_years(tmp_path, co
     assert "工作人员更换频繁" in rows23["problems"] and "重复公开或漏公开" in rows23["problems"]
     assert rows22["other.key_points"].startswith("〔追加〕")
     with pytest.raises(FileExistsError):
-        rt.write_sample_paragraphs(tmp_path)
+        office_words.write_sample_paragraphs(tmp_path)
 
 
 # --- composition ---------------------------------------------------------------------------
@@ -181,14 +182,14 @@ def test_text_data_sums_facts_by_category_channel_and_form():
              ("disclosure", "党建工作", "政府网站", 5), ("disclosure", "便民事项", "政府网站", 2),
              ("disclosure", "便民事项", "", None), ("interpretation", "会议", "", 6),
              ("supervision", "trainings", "", 2)]
-    data = rt.text_data(YearTables(2023, "workbooks", a, b, c), facts)
+    data = placeholders.text_data(YearTables(2023, "workbooks", a, b, c), facts)
     assert data.categories == {"党建工作": 7}
     assert data.channels == {"政府网站": 7}
     assert data.interpretations == {"会议": 6}
 
 
 def test_defaults_are_written_from_the_data(config):
-    preamble, parts = rt.compose(config, tiny_data(), {})
+    preamble, parts = composition.compose(config, tiny_data(), {})
     text = "\n".join(p for part in parts for s in part.sections for p in s.paragraphs)
     assert [p.heading for p in parts] == [h for _, h in statutory.PARTS]
     assert "共1342条，其中党建工作700条、便民事项642条" in text
@@ -202,7 +203,7 @@ def test_defaults_are_written_from_the_data(config):
 
 
 def test_office_text_replaces_or_follows_the_default(config):
-    _, parts = rt.compose(config, tiny_data(), {
+    _, parts = composition.compose(config, tiny_data(), {
         "overview.platforms": "〔追加〕另设LED显示屏{a.fees.amount}块。",
         "problems": "一是问题甲。\n二是问题乙。"})
     sections = {s.key: s.paragraphs for p in parts for s in p.sections}
@@ -221,11 +222,11 @@ def test_clean_text_has_no_findings(config):
 def test_review_composes_the_parts_itself_when_not_given(config):
     data = tiny_data()
     bad = {**CLEAN, "overview.requests": "收到政府信息公开申请3件。"}
-    assert rules(rt.review_text(config, 2023, data.tables, bad, None, data=data)) == ["TX030"]
+    assert rules(text_review.review_text(config, 2023, data.tables, bad, None, data=data)) == ["TX030"]
     # without the facts, a per-form placeholder has no data
     meeting = {**CLEAN, "overview.proactive": "会议解读{interpretations_会议}次。"}
-    assert rt.review_text(config, 2023, data.tables, meeting, None, data=data) == []
-    assert rules(rt.review_text(config, 2023, data.tables, meeting, None)) == ["TX011"]
+    assert text_review.review_text(config, 2023, data.tables, meeting, None, data=data) == []
+    assert rules(text_review.review_text(config, 2023, data.tables, meeting, None)) == ["TX011"]
 
 
 def test_default_part_five_is_a_warning(config):
@@ -291,7 +292,7 @@ def test_another_year_described_as_this_year(config, text, flagged):
 
 
 def test_missing_or_renamed_heading(config):
-    _, parts = rt.compose(config, tiny_data(), CLEAN)
+    _, parts = composition.compose(config, tiny_data(), CLEAN)
     renamed = list(parts)
     renamed[4] = dataclasses.replace(parts[4], heading="五、存在问题")
     found = review(config, CLEAN, parts=renamed)
@@ -318,7 +319,7 @@ def test_unknown_placeholder_and_placeholder_without_data(config):
 
 
 def test_every_tx_rule_has_chinese_guidance():
-    from pipeline.findings import all_rules
+    from pipeline.core.findings import all_rules
     tx = [r for r in all_rules() if r.id.startswith("TX")]
     assert len(tx) == 16 and all("请" in r.template for r in tx if r.id != "TX021") and all(
         r.severity in ("error", "warning") for r in tx)
@@ -327,7 +328,7 @@ def test_every_tx_rule_has_chinese_guidance():
 # --- deadlines in the words (TX036, counts of table three) ---------------------------------------
 
 def requests_data(*, new=6, closed=6, carried_out=0, on_time=6, late=0, unknown=0,
-                  overdue_open=0) -> rt.TextData:
+                  overdue_open=0) -> placeholders.TextData:
     """Table three with 4 disclosed, 1 partly disclosed, 1 not held (and any carried out), and
     the deadline check's counts."""
     b = {("new", "total"): new, ("carried_in", "total"): 0, ("results_total", "total"): closed,
@@ -335,13 +336,13 @@ def requests_data(*, new=6, closed=6, carried_out=0, on_time=6, late=0, unknown=
          ("partial", "total"): 1, ("unavailable_1", "total"): 1}
     figures = {**seed_tables.SAMPLE_FIGURES[2023], "answered_on_time": on_time,
                "answered_late": late, "answered_unknown": unknown}
-    return rt.TextData(YearTables(2023, "workbooks", {}, b, {}, figures),
+    return placeholders.TextData(YearTables(2023, "workbooks", {}, b, {}, figures),
                        overdue_open=overdue_open)
 
 
 def requests_text(config, data) -> str:
     """The default paragraph of 一（二）依申请公开 that states the applications."""
-    paragraphs = rt.default_paragraphs(config, data)["overview.requests"]
+    paragraphs = default_words.default_paragraphs(config, data)["overview.requests"]
     return next(p for p in paragraphs if p.startswith("2023年"))
 
 
@@ -360,8 +361,8 @@ def test_no_default_sentence_carries_a_statutory_number(config):
     b.update({("new", "total"): 21, ("results_total", "total"): 21,
               ("carried_in", "total"): 2, ("carried_out", "total"): 2})
     figures = {**seed_tables.SAMPLE_FIGURES[2023], "fee_charged_yuan": 30.5}
-    data = rt.TextData(YearTables(2023, "workbooks", {}, b, {("review", "total"): 1}, figures))
-    for key, paragraphs in rt.default_paragraphs(config, data).items():
+    data = placeholders.TextData(YearTables(2023, "workbooks", {}, b, {("review", "total"): 1}, figures))
+    for key, paragraphs in default_words.default_paragraphs(config, data).items():
         for p in paragraphs:
             assert not re.search(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"
                                  r"|(?<![\d.])\d+\.(?!\d)", p), (key, p)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline import layout, returns
-from pipeline.findings import Finding
-from pipeline.records import Header, Submission
+from pipeline.core.findings import Finding
+from pipeline.core.records import Header, Submission
+from pipeline.review import returns
+from pipeline.workbooks import layout
 
 
 def file_of(year, q, unit):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pipeline import statutory
-from pipeline.history import SHEETS
-from pipeline.model import YearTables
-from pipeline.review import review_year
+from pipeline.core import statutory
+from pipeline.core.cell_names import SHEETS
+from pipeline.core.model import YearTables
+from pipeline.review.table_rules import review_year
 from tests import seed_tables as st
 
 B_ROW = statutory.TABLE_B_ROW

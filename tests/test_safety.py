@@ -24,7 +24,7 @@ from hypothesis import strategies as hs
 from openpyxl.utils.cell import column_index_from_string
 from python_calamine import CalamineWorkbook
 
-from pipeline import safety
+from pipeline.workbooks import safety, scanned, xlsxscan, zipscan
 from tests.lo import convert
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -60,7 +60,7 @@ def _write_zip(path: Path, parts: dict[str, bytes]) -> Path:
     return path
 
 
-def _scan_sheets(tmp_path: Path, sheets: dict[str, str], **kw) -> safety.Scan:
+def _scan_sheets(tmp_path: Path, sheets: dict[str, str], **kw) -> scanned.Scan:
     return safety.scan_file(_write_zip(tmp_path / "a.xlsx", _workbook(sheets, **kw)))
 
 
@@ -83,13 +83,13 @@ def _deflate(data: bytes, *, final: bool = True) -> bytes:
     return co.compress(data) + co.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
 
 
-def _scan_bytes(tmp_path: Path, data: bytes) -> safety.Scan:
+def _scan_bytes(tmp_path: Path, data: bytes) -> scanned.Scan:
     path = tmp_path / "m.xlsx"
     path.write_bytes(data)
     return safety.scan_file(path)
 
 
-def _rules(scan: safety.Scan) -> list[tuple[str, dict]]:
+def _rules(scan: scanned.Scan) -> list[tuple[str, dict]]:
     return [(p.rule, p.fields) for p in scan.problems]
 
 
@@ -171,7 +171,7 @@ def test_a_local_header_outside_the_file_is_damage(tmp_path):
 ])
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16-be"])
 def test_declarations_are_found_in_each_encoding(text, declares, encoding):
-    assert safety._declares(text.encode(encoding)) is declares
+    assert zipscan._declares(text.encode(encoding)) is declares
 
 
 def test_a_declaration_in_a_utf16_sheet_is_refused(tmp_path):
@@ -190,7 +190,7 @@ def _cell(ref: str, attrs: str = "") -> str:
 
 def test_the_screen_lets_through_no_more_than_the_limit():
     """ZZ999, the farthest cell the screens clear without counting, spans 999 × 702 cells."""
-    assert 999 * 702 <= safety.MAX_SHEET_CELLS
+    assert 999 * 702 <= scanned.MAX_SHEET_CELLS
 
 
 @pytest.mark.parametrize("rows", [
@@ -244,7 +244,7 @@ def _area_by_definition(xml: bytes) -> bool:
         cols = max(cols, unnamed)
         rows = max([rows, xml.count(b"<row"),
                     *(int(r) for r in re.findall(rb'<row[^>]*? r="([0-9]{1,7})"', xml))])
-    return rows * cols > safety.MAX_SHEET_CELLS
+    return rows * cols > scanned.MAX_SHEET_CELLS
 
 
 # mostly references the screens let through (at most ZZ999), some just beyond, some odd
@@ -284,7 +284,7 @@ def _sheet_xml(draw) -> bytes:
 @settings(max_examples=300, deadline=None)
 @given(xml=_sheet_xml())
 def test_the_screened_count_agrees_with_the_definition(xml):
-    assert (safety._used_area(xml) is not None) is _area_by_definition(xml)
+    assert (xlsxscan._used_area(xml) is not None) is _area_by_definition(xml)
 
 
 # --- Formulas and impossible dates: the rare-byte searches first -----------------------------------
@@ -293,12 +293,12 @@ def test_the_screened_count_agrees_with_the_definition(xml):
 @given(text=hs.text(hs.sampled_from(list("<>:/ fvx\"=0123456789.-eE+#")), max_size=40))
 def test_the_screens_find_whatever_the_full_searches_find(text):
     xml = text.encode()
-    if safety._FORMULA_TAG.search(xml):
-        assert safety._FORMULA_SCREEN.search(xml)
-    if safety._SUSPECT_NUMBER.search(xml):
-        assert safety._SUSPECT_SCREEN.search(xml)
-    if safety._SUSPECT_SCREEN.search(xml) or re.search(rb"<(\w+:)?v>#", xml):
-        assert safety._VALUE_SCREEN.search(xml)  # the single pass for both kinds of value
+    if xlsxscan._FORMULA_TAG.search(xml):
+        assert xlsxscan._FORMULA_SCREEN.search(xml)
+    if xlsxscan._SUSPECT_NUMBER.search(xml):
+        assert xlsxscan._SUSPECT_SCREEN.search(xml)
+    if xlsxscan._SUSPECT_SCREEN.search(xml) or re.search(rb"<(\w+:)?v>#", xml):
+        assert xlsxscan._VALUE_SCREEN.search(xml)  # the single pass for both kinds of value
 
 
 @pytest.mark.parametrize("formula", [
@@ -362,7 +362,7 @@ def _inflated(path: Path) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def _handed_on(scan: safety.Scan) -> dict[str, bytes]:
+def _handed_on(scan: scanned.Scan) -> dict[str, bytes]:
     """The members of the zip a scan hands to calamine; each must be stored, not compressed,
     with a checksum that matches."""
     with zipfile.ZipFile(io.BytesIO(scan.data)) as zf:
@@ -385,7 +385,7 @@ def _same_cells_both_ways(path: Path) -> dict[str, tuple]:
     """The cells of a workbook read from the file, after checking they are what calamine reads
     of the zip the scan hands on."""
     scan = safety.scan_file(path)
-    assert not scan.refused and scan.kind == safety.XLSX
+    assert not scan.refused and scan.kind == scanned.XLSX
     original = _cells(CalamineWorkbook.from_path(str(path)))
     assert _cells(CalamineWorkbook.from_filelike(io.BytesIO(scan.take_data()))) == original
     return original
@@ -499,7 +499,7 @@ def test_workbooks_read_one_after_another_keep_their_own_sheet_names(tmp_path):
 def test_a_large_workbook_part_is_read_all_the_same(tmp_path):
     names = "".join(f'<definedName name="n{i}">S!$A${i}</definedName>' for i in range(3000))
     extra = f"<definedNames>{names}</definedNames>"
-    assert len(_workbook({"S": ""}, book_extra=extra)["xl/workbook.xml"]) > safety._MEMO_BYTES
+    assert len(_workbook({"S": ""}, book_extra=extra)["xl/workbook.xml"]) > xlsxscan._MEMO_BYTES
     scan = _scan_sheets(tmp_path, {"S": '<row r="2"><c r="B2"><f>A1</f></c></row>'},
                         book_extra=extra)
     assert list(scan.formulas) == ["S"]
@@ -586,7 +586,7 @@ def test_an_ods_holding_basic_macros_is_refused(tmp_path):
 def test_a_workbook_without_macros_is_not_refused_for_them(tmp_path):
     parts = _macro_workbook(**{"xl/embeddings/oleObject1.bin": _compound(["Root Entry", "Book"])})
     scan = safety.scan_file(_write_zip(tmp_path / "a.xlsx", parts))
-    assert not scan.refused and scan.kind == safety.XLSX
+    assert not scan.refused and scan.kind == scanned.XLSX
 
 
 @pytest.mark.parametrize("storage", ["_VBA_PROJECT_CUR", "VBA"])
@@ -600,7 +600,7 @@ def test_vba_in_a_cell_of_an_xls_is_not_a_vba_project(tmp_path):
     text = "VBA".encode("utf-16-le") + bytes(61) + struct.pack("<H", 8)
     data = _compound(["Root Entry", "Workbook"]) + b"\0" * 3 + text + bytes(128)
     scan = _scan_bytes(tmp_path, data)
-    assert not scan.refused and scan.kind == safety.XLS
+    assert not scan.refused and scan.kind == scanned.XLS
 
 
 # --- Formulas and error values ---------------------------------------------------------------------

@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipeline import layout, template
-from pipeline.ingest import ingest_year, year_files
-from pipeline.sample import SAMPLE_PERSONAL_DATA, apportion, write_sample_quarters
+from pipeline.sample.demo import SAMPLE_PERSONAL_DATA, apportion, write_sample_quarters
+from pipeline.speed.parsing import ingest_year
+from pipeline.workbooks import filenames, issue
+from pipeline.workbooks.folders import year_files
 
 OFFICE = "街道本级"
 
@@ -127,8 +128,8 @@ def test_2022_figures_and_registers(y2022):
 def test_nothing_open_at_the_end_of_2022_but_2022_002_was_open_after_q2(config, sample):
     root = sample[0]
     for unit in config.units:
-        assert template.open_at_end(config, root, 2022, 4, unit) == []
-    (row,) = template.open_at_end(config, root, 2022, 2, OFFICE)
+        assert issue.open_at_end(config, root, 2022, 4, unit) == []
+    (row,) = issue.open_at_end(config, root, 2022, 2, OFFICE)
     assert row["app_id"] == "2022-002" and row["applicant_class"] == "商业企业"
     assert row["name"] == "示例商贸有限公司"  # carried between workbooks, never into records
 
@@ -137,7 +138,7 @@ def test_personal_data_is_in_the_workbooks_but_in_no_record(sample, y2022, y2023
     root = sample[0]
     assert {"韩梅梅", "13800138000", "110105199001011234", "李雷", "13900139000"} <= set(
         SAMPLE_PERSONAL_DATA)
-    path = layout.quarter_path(root, 2023, 2, OFFICE)
+    path = filenames.quarter_path(root, 2023, 2, OFFICE)
     with CalamineWorkbook.from_path(str(path)) as wb:
         cells = {str(v) for row in wb.get_sheet_by_name("依申请公开台账").to_python() for v in row}
     assert {"韩梅梅", "13800138000", "110105199001011234"} <= cells
@@ -165,7 +166,7 @@ def test_ingestion_does_not_modify_the_workbooks(config, sample):
 
 def test_writing_the_sample_again_overwrites_nothing(config, sample):
     root = sample[0]
-    path = layout.quarter_path(root, 2023, 1, OFFICE)
+    path = filenames.quarter_path(root, 2023, 1, OFFICE)
     before = path.read_bytes()
     written, skipped = write_sample_quarters(config, root)
     assert written == [] and len(skipped) == 56

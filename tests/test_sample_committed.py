@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from pipeline.sample import write_sample
+from pipeline.sample.demo import write_sample
 
 # Parts that carry the time a file was written, not its content.
 VOLATILE = {"docProps/core.xml"}

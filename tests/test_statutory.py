@@ -6,7 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from pipeline import statutory
+from pipeline.core import statutory
 
 HERE = Path(__file__).resolve().parent
 

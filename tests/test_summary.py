@@ -10,25 +10,27 @@ import sqlite3
 import openpyxl
 import pytest
 
-from pipeline import build, history, statutory
-from pipeline.summary import write_summary
+from pipeline.build import checking, outputs_folder
+from pipeline.core import cell_names, statutory
+from pipeline.outputs.tables_workbook import write_summary
+from pipeline.workbooks import published
 from tests import seed_tables
 
-LINEAGE_SHEETS = {history.LINEAGE_SHEET: 3, history.REGISTER_LINEAGE_SHEET: 5}  # key columns
+LINEAGE_SHEETS = {published.LINEAGE_SHEET: 3, published.REGISTER_LINEAGE_SHEET: 5}  # key columns
 
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory, repo_root, config):
     """The committed sample checked into a fresh outputs folder, without its 汇总报表."""
     out = tmp_path_factory.mktemp("out")
-    build.check(config, repo_root / "workbooks", out, 2023)
-    build.consolidated_path(out, 2023).unlink(missing_ok=True)  # whether or not check wrote it
+    checking.check(config, repo_root / "workbooks", out, 2023)
+    outputs_folder.consolidated_path(out, 2023).unlink(missing_ok=True)  # whether or not check wrote it
     return out
 
 
 @pytest.fixture(scope="module")
 def written(checked, config):
-    return write_summary(build.store_path(checked), config, 2023, checked)
+    return write_summary(outputs_folder.store_path(checked), config, 2023, checked)
 
 
 def _values(path) -> dict[str, list[tuple]]:
@@ -42,15 +44,15 @@ def test_summary_is_written_where_the_outputs_table_says(checked, written):
 
 
 def test_summary_reads_back_with_the_published_tables_reader(written):
-    tables, findings = history.read_published(written, 2023)
+    tables, findings = published.read_published(written, 2023)
     a, b, c = seed_tables.seed_2023()
     assert (tables.a, tables.b, tables.c) == (a, b, c)
     assert findings == []
     for key in ("items_published", "interpretations"):
         assert tables.figures[key] == seed_tables.SAMPLE_FIGURES[2023][key], key
     wb = openpyxl.load_workbook(written, read_only=True)
-    assert wb.sheetnames[-2:] == [history.LINEAGE_SHEET, history.REGISTER_LINEAGE_SHEET]
-    assert wb[history.SHEETS["A"]]["A1"].value == (
+    assert wb.sheetnames[-2:] == [published.LINEAGE_SHEET, published.REGISTER_LINEAGE_SHEET]
+    assert wb[cell_names.SHEETS["A"]]["A1"].value == (
         "包头市昆都仑区团结大街街道办事处2023年政府信息公开工作年度报表（汇总）")
 
 
@@ -58,7 +60,7 @@ def _label_to_cell() -> dict[tuple[str, str, str], tuple[str, str, str]]:
     """(sheet name, row label, column label) as the lineage sheets head a column → cell."""
     cells = {"A": statutory.TABLE_A_CELLS, "B": statutory.TABLE_B_CELLS,
              "C": statutory.TABLE_C_CELLS}
-    return {(history.SHEETS[t], *history.cell_labels(t, r, c)): (t, r, c)
+    return {(cell_names.SHEETS[t], *cell_names.cell_labels(t, r, c)): (t, r, c)
             for t, keys in cells.items() for r, c in keys}
 
 
@@ -66,14 +68,14 @@ def _lineage_columns(ws, keys: int) -> dict[tuple[str, str, str], tuple[object, 
     """Each column of a lineage sheet: its cell → (合计, the values listed under it)."""
     heads = {}
     r = 1
-    while (name := ws.cell(r, keys).value) != history.LINEAGE_HEADS[-1]:
+    while (name := ws.cell(r, keys).value) != published.LINEAGE_HEADS[-1]:
         heads[name] = r
         r += 1
     total_row = r
     labels = _label_to_cell()
     out = {}
     for j in range(keys + 1, ws.max_column + 1):
-        head = tuple(ws.cell(heads[h], j).value for h in history.LINEAGE_HEADS[:3])
+        head = tuple(ws.cell(heads[h], j).value for h in published.LINEAGE_HEADS[:3])
         listed = [ws.cell(i, j).value for i in range(total_row + 2, ws.max_row + 1)]
         out[labels[head]] = (ws.cell(total_row, j).value, [v for v in listed if v is not None])
     return out
@@ -82,7 +84,7 @@ def _lineage_columns(ws, keys: int) -> dict[tuple[str, str, str], tuple[object, 
 @pytest.mark.parametrize("year, expected", [(2022, seed_tables.sample_2022),
                                             (2023, seed_tables.seed_2023)])
 def test_lineage_totals_are_the_table_cells(checked, config, tmp_path, year, expected):
-    path = write_summary(build.store_path(checked), config, year, tmp_path)
+    path = write_summary(outputs_folder.store_path(checked), config, year, tmp_path)
     wb = openpyxl.load_workbook(path)
     columns = {}
     for sheet, keys in LINEAGE_SHEETS.items():
@@ -108,8 +110,8 @@ def _shuffle(path, tables: tuple[str, ...], seed: int) -> None:
 
 def test_summary_does_not_depend_on_the_order_of_the_stores_rows(checked, written, config,
                                                                   tmp_path):
-    copy = tmp_path / build.STORE_NAME
-    shutil.copy(build.store_path(checked), copy)
+    copy = tmp_path / outputs_folder.STORE_NAME
+    shutil.copy(outputs_folder.store_path(checked), copy)
     before = sqlite3.connect(copy).execute("SELECT * FROM lineage").fetchall()
     _shuffle(copy, ("lineage", "table_cells", "figures"), seed=7)
     after = sqlite3.connect(copy).execute("SELECT * FROM lineage").fetchall()
@@ -120,5 +122,5 @@ def test_summary_does_not_depend_on_the_order_of_the_stores_rows(checked, writte
 
 def test_a_year_missing_from_the_store_is_a_clear_error(checked, config, tmp_path):
     with pytest.raises(ValueError, match="没有2030年的数据"):
-        write_summary(build.store_path(checked), config, 2030, tmp_path)
-    assert not build.consolidated_path(tmp_path, 2030).exists()
+        write_summary(outputs_folder.store_path(checked), config, 2030, tmp_path)
+    assert not outputs_folder.consolidated_path(tmp_path, 2030).exists()

@@ -9,8 +9,9 @@ from datetime import date
 import openpyxl
 import pytest
 
-from pipeline import ingest, layout
-from pipeline.template import QuarterData, init_year, write_workbook
+from pipeline.workbooks import filenames, reading
+from pipeline.workbooks.issue import init_year
+from pipeline.workbooks.template import QuarterData, write_workbook
 
 
 @pytest.fixture(scope="module")
@@ -215,13 +216,13 @@ def _app(app_id, received, answered=None, outcome=None, name="测试甲", cls="�
 
 def test_q1_starts_with_applications_open_at_the_end_of_last_year(two_units, tmp_path):
     config = two_units
-    q4 = layout.quarter_path(tmp_path, 2023, 4, "街道本级")
+    q4 = filenames.quarter_path(tmp_path, 2023, 4, "街道本级")
     write_workbook(config, q4, "街道本级", 2023, 4, data=QuarterData(applications=[
         _app("2023-005", date(2023, 12, 20), name="测试乙", cls="商业企业"),
         _app("2023-004", date(2023, 11, 2), date(2023, 11, 20), "（一）予以公开"),
     ]))
     written = init_year(config, tmp_path, 2024).written
-    q1 = layout.quarter_path(tmp_path, 2024, 1, "街道本级")
+    q1 = filenames.quarter_path(tmp_path, 2024, 1, "街道本级")
     assert q1 in written
     reg = openpyxl.load_workbook(q1)["依申请公开台账"]
     assert reg["A4"].value == "2023-005"
@@ -232,11 +233,11 @@ def test_q1_starts_with_applications_open_at_the_end_of_last_year(two_units, tmp
     assert reg["M4"].value is None and reg["N4"].value is None
     assert reg["A5"].value is None  # the answered one is not carried
     # a quarter created in the same call does not inherit from the one just created
-    q2 = openpyxl.load_workbook(layout.quarter_path(tmp_path, 2024, 2, "街道本级"))
+    q2 = openpyxl.load_workbook(filenames.quarter_path(tmp_path, 2024, 2, "街道本级"))
     assert q2["依申请公开台账"]["A4"].value is None
-    other = openpyxl.load_workbook(layout.quarter_path(tmp_path, 2024, 1, "明德社区"))
+    other = openpyxl.load_workbook(filenames.quarter_path(tmp_path, 2024, 1, "明德社区"))
     assert other["依申请公开台账"]["A4"].value is None
-    apps = ingest.ingest_file(config, tmp_path, q1).applications
+    apps = reading.ingest_file(config, tmp_path, q1).applications
     assert [(a.app_id, a.year, a.quarter, a.received, a.applicant_class, a.extended,
              a.consult_days, a.answered, a.outcome) for a in apps] == [
         ("2023-005", 2024, 1, date(2023, 12, 20), "business", True, 3, None, None)]
@@ -245,14 +246,14 @@ def test_q1_starts_with_applications_open_at_the_end_of_last_year(two_units, tmp
 def test_init_a_later_quarter_carries_what_was_open_at_the_end_of_the_previous(two_units,
                                                                               tmp_path):
     config = two_units
-    q1 = layout.quarter_path(tmp_path, 2024, 1, "明德社区")
+    q1 = filenames.quarter_path(tmp_path, 2024, 1, "明德社区")
     write_workbook(config, q1, "明德社区", 2024, 1, data=QuarterData(applications=[
         _app("2024-001", date(2024, 3, 25)),
         _app("2024-002", date(2024, 3, 26), date(2024, 3, 28), "（一）予以公开"),
         _app("2024-003", date(2024, 3, 27), date(2024, 3, 29)),  # answer date, no outcome yet
     ]))
     done = init_year(config, tmp_path, 2024, quarter=2)
-    q2 = layout.quarter_path(tmp_path, 2024, 2, "明德社区")
+    q2 = filenames.quarter_path(tmp_path, 2024, 2, "明德社区")
     assert q2 in done.written and done.skipped == []
     # 街道本级 has no first quarter yet: nothing could be carried, and init says so
     assert done.waiting == [("街道本级", 2)]
@@ -262,7 +263,7 @@ def test_init_a_later_quarter_carries_what_was_open_at_the_end_of_the_previous(t
 
 
 def test_quarter_path_follows_the_folder_convention(tmp_path):
-    assert layout.quarter_path(tmp_path, 2023, 1, "街道本级") == (
+    assert filenames.quarter_path(tmp_path, 2023, 1, "街道本级") == (
         tmp_path / "2023" / "第1季度" / "2023年第1季度-街道本级.xlsx")
 
 
@@ -280,11 +281,11 @@ def test_quarter_path_follows_the_folder_convention(tmp_path):
     ("2023/2023年已公开报表.xlsx", None),
 ])
 def test_parse_quarter_path(rel, expected):
-    assert layout.parse_quarter_path(rel) == expected
+    assert filenames.parse_quarter_path(rel) == expected
 
 
 def test_quarter_end():
-    assert [layout.quarter_end(2024, q) for q in (1, 2, 3, 4)] == [
+    assert [filenames.quarter_end(2024, q) for q in (1, 2, 3, 4)] == [
         date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31)]
 
 
@@ -295,9 +296,9 @@ def test_an_untouched_template_is_refreshed_with_what_the_quarter_before_left_op
     template nobody has typed into yet, and never into one a person has."""
     config = two_units
     init_year(config, tmp_path, 2024)
-    q1 = layout.quarter_path(tmp_path, 2024, 1, "街道本级")
-    q2 = layout.quarter_path(tmp_path, 2024, 2, "街道本级")
-    other_q2 = layout.quarter_path(tmp_path, 2024, 2, "明德社区")
+    q1 = filenames.quarter_path(tmp_path, 2024, 1, "街道本级")
+    q2 = filenames.quarter_path(tmp_path, 2024, 2, "街道本级")
+    other_q2 = filenames.quarter_path(tmp_path, 2024, 2, "明德社区")
     untouched_other = _sha(other_q2)
     wb = openpyxl.load_workbook(q1)
     for cell, value in zip("ABCDE", ("2024-007", date(2024, 3, 28), "信函", "自然人", "测试丙"),
@@ -310,7 +311,7 @@ def test_an_untouched_template_is_refreshed_with_what_the_quarter_before_left_op
     assert done.skipped == [other_q2] and _sha(other_q2) == untouched_other
     reg = openpyxl.load_workbook(q2)["依申请公开台账"]
     assert (reg["A4"].value, reg["E4"].value) == ("2024-007", "测试丙")
-    result = ingest.ingest_file(config, tmp_path, q2)
+    result = reading.ingest_file(config, tmp_path, q2)
     assert result.header.touched is False  # still as issued: the officer has not typed yet
 
     # Run again: nothing new to carry, nothing rewritten.

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import layout
-from pipeline.template import write_workbook
+from pipeline.workbooks import layout
+from pipeline.workbooks.template import write_workbook
 from tests.lo import convert
 
 UNIT, YEAR, QUARTER = "青松社区", 2024, 1

@@ -7,8 +7,9 @@ from datetime import datetime
 
 import openpyxl
 
-from pipeline import build, statutory
-from pipeline.sample import write_sample
+from pipeline.build import checking
+from pipeline.core import statutory
+from pipeline.sample.demo import write_sample
 
 OFFICE_Q2 = "2023/第2季度/2023年第2季度-街道本级.xlsx"
 
@@ -26,7 +27,7 @@ def test_one_absurd_row_degrades_only_itself(tmp_path, config):
         ws[f"{col}5"] = value
     wb.save(workbooks / OFFICE_Q2)
 
-    result = build.check(config, workbooks, outputs, 2023)
+    result = checking.check(config, workbooks, outputs, 2023)
 
     figures = result.tables[2023].figures
     assert (figures["answered_on_time"], figures["answered_late"],

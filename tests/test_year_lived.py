@@ -17,8 +17,9 @@ from datetime import date
 import pytest
 from docx import Document
 
-from pipeline import layout, store
-from pipeline.cli import main
+from pipeline import store
+from pipeline.cli.main import main
+from pipeline.workbooks import filenames, layout
 from tests import officer
 
 YEAR = 2024
@@ -34,7 +35,7 @@ def run(root, *args) -> tuple[int, str]:
 
 
 def path(root, q, unit):
-    return layout.quarter_path(root / "workbooks", YEAR, q, unit)
+    return filenames.quarter_path(root / "workbooks", YEAR, q, unit)
 
 
 def status_row(text: str, unit: str) -> list[str]:
@@ -211,7 +212,7 @@ def test_no_advice_on_a_copied_last_year_file_changes_an_accepted_workbook(close
     # 青松社区's officer copied last year's first quarter and typed this year's numbers in it.
     copied = root / "inbox" / "青松社区一季度.xlsx"
     copied.parent.mkdir()
-    shutil.copy(layout.quarter_path(root / "workbooks", 2023, 1, "青松社区"), copied)
+    shutil.copy(filenames.quarter_path(root / "workbooks", 2023, 1, "青松社区"), copied)
     sheet, cell = officer.grid_cell(config, "disclosure", "党建工作")
     officer.type_into(copied, {sheet: {cell: 99}})
 

@@ -1,0 +1,1 @@
+"""`make bench`: the benchmark harness (outside the package: users never run it)."""

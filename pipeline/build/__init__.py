@@ -1,0 +1,1 @@
+"""One run of the pipeline and the outputs folder it writes."""

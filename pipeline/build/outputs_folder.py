@@ -1,0 +1,110 @@
+"""The outputs folder of a run: where each output goes, the lock that keeps a second run out,
+the leftovers of a killed run, and the record of a year's final report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.core import atomic
+
+STORE_NAME = "xxgk.sqlite"
+
+
+CACHE_DIR = "cache"
+
+
+# What a killed run can leave under outputs/: pipeline.atomic's temp files (and SQLite's
+# journal beside the store's), and the notebook papermill was still writing. None of them is an
+# output; every run starts by removing them.
+LEFTOVERS = (".*.tmp", ".*.tmp-journal", ".*.running.ipynb")
+
+
+LOCK_NAME = ".xxgk.lock"
+
+
+class Busy(Exception):
+    """Another xxgk run holds the outputs folder."""
+
+
+def _try_lock(fh) -> None:
+    """Lock the open file exclusively without waiting; OSError when another process holds it.
+    The operating system releases the lock when the holder ends, even when killed."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+@contextmanager
+def outputs_lock(outputs_dir: Path) -> Iterator[None]:
+    """One run at a time per outputs folder: a second run would take the first one's temp
+    files for leftovers of a killed run and remove them, and the two would overwrite each
+    other's outputs."""
+    outputs_dir.mkdir(parents=True, exist_ok=True)
+    with open(outputs_dir / LOCK_NAME, "a+b") as fh:
+        try:
+            _try_lock(fh)
+        except OSError:
+            raise Busy(f"另一个 xxgk 正在使用输出目录 {outputs_dir}（例如另一个窗口中的 xxgk build）。"
+                       "请等它结束后再运行；同时运行会互相覆盖结果。") from None
+        yield
+
+
+def remove_leftovers(outputs_dir: Path) -> None:
+    """Delete the temp files a killed or failed run left in the outputs folder (one walk)."""
+    for p in Path(outputs_dir).rglob(".*"):
+        if p.is_file() and any(p.match(pattern) for pattern in LEFTOVERS):
+            p.unlink(missing_ok=True)
+
+
+def store_path(outputs_dir: Path) -> Path:
+    return outputs_dir / STORE_NAME
+
+
+def year_dir(outputs_dir: Path, year: int) -> Path:
+    return outputs_dir / str(year)
+
+
+def consolidated_path(outputs_dir: Path, year: int) -> Path:
+    return year_dir(outputs_dir, year) / f"{year}年汇总报表.xlsx"
+
+
+def findings_paths(outputs_dir: Path, year: int) -> tuple[Path, Path]:
+    base = year_dir(outputs_dir, year) / f"{year}年审核结果"
+    return base.with_suffix(".xlsx"), base.with_suffix(".json")
+
+
+FINAL_RECORD = "定稿记录.json"
+
+
+def final_record_path(outputs_dir: Path, year: int) -> Path:
+    return year_dir(outputs_dir, year) / FINAL_RECORD
+
+
+def record_final(outputs_dir: Path, year: int, workbooks: list[str],
+                 reports: tuple[Path, ...]) -> Path:
+    """Note that a final report of the year was made, and from which workbooks: `xxgk collect`
+    will not replace one of them without being told to (see collect.collect)."""
+    record = {"year": year, "built": datetime.now().isoformat(timespec="seconds"),
+              "reports": [p.name for p in reports], "workbooks": sorted(workbooks)}
+    path = final_record_path(outputs_dir, year)
+    atomic.write_text(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    return path
+
+
+def read_final(outputs_dir: Path, year: int) -> dict | None:
+    """The record of the year's final report, None when none was made (or it is unreadable)."""
+    try:
+        record = json.loads(final_record_path(outputs_dir, year).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None

@@ -1,0 +1,322 @@
+"""What each `xxgk` subcommand does. Output to the terminal is Chinese."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+from pipeline.build import checking, outputs_folder
+from pipeline.cli.main import EXIT_FINDINGS, EXIT_OK, paths, print_json
+from pipeline.core.config import load_config
+from pipeline.core.findings import format_finding
+from pipeline.review import returns
+from pipeline.workbooks import filenames, layout
+
+
+class CannotRun(Exception):
+    """The command cannot run at all (exit 2); the message is Chinese."""
+
+
+def _exclusive(command):
+    """Run the command holding the outputs folder's lock (see outputs_folder.outputs_lock), once the
+    configuration has been found valid (a wrong --config must not create the folder)."""
+    @functools.wraps(command)
+    def run(args) -> int:
+        config_path, _, outputs = paths(args)
+        load_config(config_path)
+        try:
+            with outputs_folder.outputs_lock(outputs):
+                return command(args)
+        except outputs_folder.Busy as exc:
+            raise CannotRun(str(exc)) from None
+    return run
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _setup(args):
+    config_path, workbooks, outputs = paths(args)
+    cfg = load_config(config_path)
+    return cfg, config_path, workbooks, outputs
+
+
+def _summary(result: checking.CheckResult) -> None:
+    counts = {s: sum(f.severity == s for f in result.findings)
+              for s in ("error", "warning", "note")}
+    _say(f"审核完成：错误 {counts['error']} 条，警告 {counts['warning']} 条，"
+         f"提示 {counts['note']} 条。")
+
+
+def _print_findings(findings, limit: int = 50) -> None:
+    shown = [f for f in findings if f.severity != "note"]
+    for f in shown[:limit]:
+        _say(format_finding(f))
+    if len(shown) > limit:
+        _say(f"……另有 {len(shown) - limit} 条，详见审核结果表。")
+
+
+def _check(args, command: str):
+    cfg, config_path, workbooks, outputs = _setup(args)
+    if not workbooks.is_dir():
+        raise CannotRun(f"找不到报表目录 {workbooks}，请用 --workbooks 指定。")
+    result = checking.check(cfg, workbooks, outputs, args.year, command=command)
+    return cfg, config_path, workbooks, outputs, result
+
+
+@_exclusive
+def cmd_check(args) -> int:
+    *_, outputs, result = _check(args, "check")
+    if args.json:
+        print_json([f.to_dict() for f in result.findings])
+    else:
+        _print_findings(result.findings)
+        _summary(result)
+        xlsx, _ = outputs_folder.findings_paths(outputs, args.year)
+        _say(f"审核结果表：{xlsx}")
+        if args.year in result.tables:
+            _say(f"如需汇总报表（附数据来源），请运行 xxgk tables --year {args.year}，"
+                 "或运行 xxgk build 一并生成。")
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _refuse_final(result: checking.CheckResult, done) -> None:
+    """Why no final report is made, in Chinese: the returns not confirmed, the errors."""
+    _say(f"未生成正式报告：{done.summary()}。")
+    waiting = [s for s in result.content.submissions
+               if s.year == result.year and s.status != returns.CONFIRMED]
+    if waiting:
+        _say(f"{result.year}年应交 {done.expected} 本报表，已确认且无错误 "
+             f"{done.counts.get(returns.CONFIRMED, 0)} 本。尚未确认的报表：")
+        by_unit: dict[str, list] = {}
+        for s in waiting:
+            by_unit.setdefault(s.unit, []).append(s)
+        for unit, subs in by_unit.items():
+            _say(f"  {unit}：" + "；".join(f"第{s.quarter}季度 {_state_text(s)}" for s in subs))
+    if result.errors:
+        _say(f"审核仍有 {result.errors} 条错误，详见审核结果表。")
+    _say("正式报告只能用全部已确认、审核无错误的数据生成：请各单位填好报表后在“基本信息”工作表的"
+         "“填报确认”中确认，改正错误后重新运行；或加 --draft 生成标注“草稿”的报告。")
+
+
+def _report(cfg, config_path, outputs, result, year, draft) -> int:
+    from pipeline.report.model import run_report
+
+    done = result.completeness()
+    if not done.final_ok and not draft:
+        _refuse_final(result, done)
+        return EXIT_FINDINGS
+    final = done.final_ok and not draft
+    docx, html = run_report(outputs_folder.store_path(outputs), config_path, year, outputs,
+                            draft=not final)
+    if final:
+        outputs_folder.record_final(outputs, year, [
+            s.file for s in result.content.submissions if s.year == year and s.file],
+            (docx, html))
+        _say(f"年度报告（正式）：{docx}")
+    else:
+        _say(f"年度报告（草稿：{done.summary()}）：{docx}")
+    _say(f"网页版：{html}")
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _tables(cfg, outputs, year) -> None:
+    from pipeline.outputs.tables_workbook import write_summary
+
+    path = write_summary(outputs_folder.store_path(outputs), cfg, year, outputs)
+    _say(f"汇总报表：{path}")
+
+
+def _dashboards(config_path, outputs, year, units=None, draft: bool = False) -> None:
+    from pipeline.dashboards.site import run_dashboards
+
+    pages = run_dashboards(outputs_folder.store_path(outputs), year, outputs, units=units,
+                           config_path=config_path, draft=draft)
+    _say(f"图表：{pages[0]}（共 {len(pages)} 页）")
+
+
+def _checked_year(args, command: str):
+    """Check first (the store must reflect the inputs), print the outcome; None if the year
+    has no data at all."""
+    run = _check(args, command)
+    result = run[-1]
+    _print_findings(result.findings)
+    _summary(result)
+    return run if args.year in result.tables else None
+
+
+@_exclusive
+def cmd_build(args) -> int:
+    run = _checked_year(args, "build")
+    if run is None:
+        return EXIT_FINDINGS
+    cfg, config_path, _, outputs, result = run
+    _tables(cfg, outputs, args.year)
+    _dashboards(config_path, outputs, args.year, draft=args.draft)
+    return _report(cfg, config_path, outputs, result, args.year, args.draft)
+
+
+@_exclusive
+def cmd_tables(args) -> int:
+    """A working document: written even while errors remain, since those tables are exactly
+    what staff need to look at."""
+    run = _checked_year(args, "tables")
+    if run is None:
+        return EXIT_FINDINGS
+    cfg, _, _, outputs, result = run
+    _tables(cfg, outputs, args.year)
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+@_exclusive
+def cmd_dashboards(args) -> int:
+    cfg = load_config(args.config)
+    if args.unit and args.unit not in cfg.units:
+        raise CannotRun(f"配置中没有单位“{args.unit}”。可选：{'、'.join(cfg.units)}")
+    run = _checked_year(args, "dashboards")
+    if run is None:
+        return EXIT_FINDINGS
+    _, config_path, _, outputs, result = run
+    _dashboards(config_path, outputs, args.year, [args.unit] if args.unit else None)
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+@_exclusive
+def cmd_report(args) -> int:
+    run = _checked_year(args, "report")
+    if run is None:
+        return EXIT_FINDINGS
+    cfg, config_path, _, outputs, result = run
+    return _report(cfg, config_path, outputs, result, args.year, args.draft)
+
+
+def cmd_init(args) -> int:
+    cfg, _, workbooks, _ = _setup(args)
+    if args.history:
+        from pipeline.core.model import empty_tables
+        from pipeline.workbooks.published import write_published
+
+        target = filenames.published_path(workbooks, args.year)
+        if target.exists():
+            _say(f"已存在，未覆盖：{target}")
+            return EXIT_OK
+        write_published(target, empty_tables(args.year, "published"),
+                        title=f"{cfg.organ.name}{args.year}年政府信息公开工作年度报表（已公开）",
+                        blank=True)
+        _say(f"已生成：{target}")
+        return EXIT_OK
+    from pipeline.workbooks.issue import init_year
+
+    done = init_year(cfg, workbooks, args.year, args.quarter)
+    for p in done.written:
+        _say(f"已生成：{p}")
+    for p, n in done.refreshed:
+        _say(f"已更新：{p}（尚未填写的空白报表，已预填上季度末仍未办结的申请 {n} 件）")
+    for p in done.skipped:
+        _say(f"已存在，未覆盖：{p}")
+    _say(f"共生成 {len(done.written)} 本，更新 {len(done.refreshed)} 本，跳过 {len(done.skipped)} 本。")
+    if done.waiting:
+        who = "、".join(f"{u}" for u, _ in done.waiting)
+        q = done.waiting[0][1]
+        _say(f"提示：{who}的第{q - 1}季度报表尚未交回或尚未填写，第{q}季度台账暂时无法预填上季度未办结的"
+             f"申请。收回上季度报表后请再运行 xxgk init --year {args.year} --quarter {q}：尚未填写的空白报表"
+             "会自动补上这些申请，已填写的报表不会被改动。")
+    return EXIT_OK
+
+
+@_exclusive
+def cmd_collect(args) -> int:
+    from pipeline.workbooks.collect import collect
+
+    cfg, _, workbooks, outputs = _setup(args)
+    inbox = Path(args.inbox)
+    if not inbox.is_dir():
+        raise CannotRun(f"找不到收件箱文件夹 {inbox}。")
+    report = collect(cfg, inbox, workbooks, args.year,
+                     final=outputs_folder.read_final(outputs, args.year),
+                     replace_final=args.replace_final)
+    for line in report.lines():
+        _say(line)
+    status = _print_status(args)
+    return EXIT_FINDINGS if report.errors else status
+
+
+def _state_text(s) -> str:
+    """A return's state as the status lists it; a rejected file is named."""
+    text = returns.STATE_LABELS[s.status]
+    if s.rejected:
+        text += f"（交来的文件“{s.rejected}”未被接受，原因见审核结果）"
+    elif s.status == returns.UNTOUCHED:
+        text += "（空白报表，尚未填写）"
+    return text
+
+
+def _print_status(args) -> int:
+    """Check the year (the states come from reading every workbook), then print each unit's
+    returns: state per quarter, counts, rejected files and who confirmed what."""
+    *_, result = _check(args, "status")
+    year = args.year
+    subs = [s for s in result.content.submissions if s.year == year]
+    if not subs:
+        _say(f"{year}年没有报表，也没有已公开报表。")
+        return EXIT_FINDINGS
+    done = result.completeness()
+    by = {(s.unit, s.quarter): s for s in subs}
+    units = list(dict.fromkeys(s.unit for s in subs))
+    width = max(_display_width(u) for u in units) + 2
+    _say(f"{year}年报送情况（{done.summary()}）：")
+    _say(_pad("单位", width) + "".join(_pad(f"第{q}季度", 10) for q in returns.QUARTERS))
+    for unit in units:
+        _say(_pad(unit, width) + "".join(
+            _pad(returns.STATE_LABELS[by[(unit, q)].status], 10) for q in returns.QUARTERS))
+    counts = "，".join(f"{label} {done.counts.get(state, 0)} 本"
+                      for state, label in returns.STATE_LABELS.items())
+    _say(f"共 {done.expected} 本：{counts}。")
+    rejected = [s for s in subs if s.rejected]
+    if rejected:
+        _say("被拒收的文件（按未收到计）：")
+        for s in rejected:
+            _say(f"  {s.unit} 第{s.quarter}季度：{s.rejected}")
+    confirmed = [s for s in subs if s.officer or s.confirmed_on]
+    if confirmed:
+        _say("填报确认：")
+        declarations = dict(layout.DECLARATIONS)
+        for s in confirmed:
+            who = "，".join(x for x in (s.officer, s.officer_phone) if x) or "未填写填报人"
+            when = s.confirmed_on.isoformat() if s.confirmed_on else "未填写日期"
+            choice = declarations.get(s.declaration, "未选择")
+            _say(f"  {s.unit} 第{s.quarter}季度：{who}，{when}，“{choice}”")
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-aligned in a column of a terminal, where a Chinese character takes two places."""
+    return text + " " * max(1, width - _display_width(text))
+
+
+@_exclusive
+def cmd_status(args) -> int:
+    return _print_status(args)
+
+
+def cmd_rules(args) -> int:
+    from pipeline.docs import render_rules
+
+    sys.stdout.write(render_rules())
+    return EXIT_OK
+
+
+def cmd_sample(args) -> int:
+    from pipeline.sample.demo import write_sample
+
+    cfg, _, workbooks, _ = _setup(args)
+    written, skipped = write_sample(cfg, workbooks)
+    _say(f"已生成示例文件 {len(written)} 个，跳过已有文件 {len(skipped)} 个（不会覆盖），"
+         f"位于 {workbooks}")
+    return EXIT_OK

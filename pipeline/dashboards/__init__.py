@@ -1,0 +1,1 @@
+"""The year-over-year dashboards: data read from the store, the charts, and the offline pages."""

@@ -1,0 +1,1 @@
+"""The sample office: its quarter workbooks, published tables and words."""
