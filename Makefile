@@ -21,7 +21,8 @@ demo: $(STAMP)
 	$(BIN)/xxgk build --year $(YEAR)
 
 test: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lab: $(STAMP)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli.main import build_parser, main
+from pipeline.cli.main import main
+from pipeline.cli.parser import build_parser
 
 SUBCOMMANDS = ["init", "collect", "check", "tables", "build", "dashboards", "report", "status",
                "rules", "sample"]

@@ -30,7 +30,8 @@ def checked(tmp_path_factory, repo_root, config):
 
 @pytest.fixture(scope="module")
 def written(checked, config):
-    return write_summary(outputs_folder.store_path(checked), config, 2023, checked)
+    return write_summary(outputs_folder.store_path(checked), config, 2023,
+                         outputs_folder.consolidated_path(checked, 2023))
 
 
 def _values(path) -> dict[str, list[tuple]]:
@@ -84,7 +85,8 @@ def _lineage_columns(ws, keys: int) -> dict[tuple[str, str, str], tuple[object, 
 @pytest.mark.parametrize("year, expected", [(2022, seed_tables.sample_2022),
                                             (2023, seed_tables.seed_2023)])
 def test_lineage_totals_are_the_table_cells(checked, config, tmp_path, year, expected):
-    path = write_summary(outputs_folder.store_path(checked), config, year, tmp_path)
+    path = write_summary(outputs_folder.store_path(checked), config, year,
+                         outputs_folder.consolidated_path(tmp_path, year))
     wb = openpyxl.load_workbook(path)
     columns = {}
     for sheet, keys in LINEAGE_SHEETS.items():
@@ -116,11 +118,13 @@ def test_summary_does_not_depend_on_the_order_of_the_stores_rows(checked, writte
     _shuffle(copy, ("lineage", "table_cells", "figures"), seed=7)
     after = sqlite3.connect(copy).execute("SELECT * FROM lineage").fetchall()
     assert after != before and sorted(after, key=repr) == sorted(before, key=repr)
-    path = write_summary(copy, config, 2023, tmp_path / "out")
+    path = write_summary(copy, config, 2023,
+                         outputs_folder.consolidated_path(tmp_path / "out", 2023))
     assert _values(path) == _values(written)
 
 
 def test_a_year_missing_from_the_store_is_a_clear_error(checked, config, tmp_path):
     with pytest.raises(ValueError, match="没有2030年的数据"):
-        write_summary(outputs_folder.store_path(checked), config, 2030, tmp_path)
+        write_summary(outputs_folder.store_path(checked), config, 2030,
+                      outputs_folder.consolidated_path(tmp_path, 2030))
     assert not outputs_folder.consolidated_path(tmp_path, 2030).exists()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from pathlib import Path
 
 from pipeline.build import checking, outputs_folder
-from pipeline.cli.main import EXIT_FINDINGS, EXIT_OK, paths, print_json
+from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
 from pipeline.core.config import load_config
 from pipeline.core.findings import format_finding
 from pipeline.review import returns
@@ -125,7 +126,8 @@ def _report(cfg, config_path, outputs, result, year, draft) -> int:
 def _tables(cfg, outputs, year) -> None:
     from pipeline.outputs.tables_workbook import write_summary
 
-    path = write_summary(outputs_folder.store_path(outputs), cfg, year, outputs)
+    path = write_summary(outputs_folder.store_path(outputs), cfg, year,
+                         outputs_folder.consolidated_path(outputs, year))
     _say(f"汇总报表：{path}")
 
 
@@ -320,3 +322,8 @@ def cmd_sample(args) -> int:
     _say(f"已生成示例文件 {len(written)} 个，跳过已有文件 {len(skipped)} 个（不会覆盖），"
          f"位于 {workbooks}")
     return EXIT_OK
+
+
+def print_json(obj) -> None:
+    """Findings for programs, as JSON."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")

@@ -7,7 +7,6 @@ text, never as a formula.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,34 +15,17 @@ from openpyxl.styles import Alignment, Font
 from pipeline.core.atomic import atomic_path, write_text
 from pipeline.core.findings import SEVERITY_LABELS, Finding
 from pipeline.core.rules.rule import SEVERITIES
+from pipeline.core.sheet_cells import cell_order, put_cell
 
 HEADERS = ("严重程度", "规则", "单位", "文件", "工作表", "单元格", "说明")
 
 
-_FORMULA_START = ("=", "+", "-", "@")
 
 
-_CELL = re.compile(r"([A-Z]+)(\d+)$")
 
 
-def put_cell(ws, row: int, col: int, value):
-    """Write a value; text stays text (no formula), with Excel's quote prefix when it could be
-    read as one on editing."""
-    cell = ws.cell(row, col)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
-            cell.quotePrefix = True
-    return cell
 
 
-def cell_order(cell: str | None) -> tuple:
-    """B9 before B10: column letters by length then text, then the row number."""
-    m = _CELL.match(cell or "")
-    if not m:
-        return (1, cell or "")
-    return (0, len(m[1]), m[1], int(m[2]))
 
 
 def sort_key(f: Finding) -> tuple:

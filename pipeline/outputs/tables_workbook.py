@@ -1,6 +1,6 @@
 """The year's consolidated workbook (汇总报表), rendered from the store like the dashboards and
 the report: `xxgk check` only reviews and stores, so that a rerun after one fixed cell stays
-cheap (issue 7); `xxgk tables` and `xxgk build` write this workbook."""
+cheap; `xxgk tables` and `xxgk build` write this workbook."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from contextlib import closing
 from pathlib import Path
 
 from pipeline import store
-from pipeline.build import outputs_folder
 from pipeline.core.config import Config
 from pipeline.workbooks import published
 
 
-def write_summary(store_path: Path, cfg: Config, year: int, outputs_dir: Path) -> Path:
-    """Write outputs/<Y>/<Y>年汇总报表.xlsx from the store: the three tables, the headline
-    figures and where each number came from. Returns the path written."""
+def write_summary(store_path: Path, cfg: Config, year: int, path: Path) -> Path:
+    """Write the year's consolidated workbook (outputs/<Y>/<Y>年汇总报表.xlsx) from the store:
+    the three tables, the headline figures and where each number came from."""
     with closing(store.connect(store_path)) as con:
         tables = store.read_tables(con, year)
         if tables is None:
@@ -23,8 +22,7 @@ def write_summary(store_path: Path, cfg: Config, year: int, outputs_dir: Path) -
                              f"请先运行 xxgk check --year {year}。")
         # the lineage sheets list non-zero contributions only: SQLite skips the rest
         lineage = store.read_lineage(con, year, nonzero=True)
-    path = outputs_folder.consolidated_path(outputs_dir, year)
     published.write_published(path, tables,
-                            title=f"{cfg.organ.name}{year}年政府信息公开工作年度报表（汇总）",
-                            lineage=lineage)
+                              title=f"{cfg.organ.name}{year}年政府信息公开工作年度报表（汇总）",
+                              lineage=lineage)
     return path

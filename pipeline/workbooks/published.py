@@ -31,7 +31,7 @@ from pipeline.core.cell_names import (
 from pipeline.core.findings import Finding, finding
 from pipeline.core.model import FIGURES, HISTORY_FIGURES, YearTables, empty_tables
 from pipeline.core.records import Lineage
-from pipeline.outputs.findings_file import cell_order, put_cell
+from pipeline.core.sheet_cells import cell_order, put_cell
 from pipeline.workbooks import sheet_reading
 
 LINEAGE_SHEET = "数据来源"
