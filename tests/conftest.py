@@ -1,12 +1,19 @@
-"""Shared fixtures. Tests never read ../shared: everything they need is in the repository."""
+"""Shared fixtures. Tests never read ../shared: everything they need is in the repository.
+
+The sample workbooks, a check of the committed sample and a full build are made once per run
+(tests/shared.py) and only read: a test that changes files copies them first (copy_tree)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from pipeline.core.config import load_config
+from tests.shared import copy_tree, digests, shared_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +26,67 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def config():
     return load_config(ROOT / "xxgk.toml")
+
+
+def _main(*args: str) -> tuple[int, str]:
+    """`xxgk …` in this process: exit code and everything printed."""
+    from pipeline.cli.main import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(list(args))
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def sample_workbooks(tmp_path_factory, config):
+    """The embedded sample as `xxgk sample` writes it (pipeline.sample.demo.write_sample), made
+    once: .root (read only: copy_tree it to change anything), .written and .skipped (what
+    write_sample returned, as paths under .root)."""
+    from pipeline.sample.demo import write_sample
+
+    def make(folder: Path):
+        written, skipped = write_sample(config, folder)
+        return {"written": [p.relative_to(folder).as_posix() for p in written],
+                "skipped": [p.relative_to(folder).as_posix() for p in skipped]}
+
+    with shared_folder(tmp_path_factory, "sample", make) as (folder, made):
+        yield SimpleNamespace(root=folder, written=[folder / p for p in made["written"]],
+                              skipped=[folder / p for p in made["skipped"]])
+
+
+@pytest.fixture(scope="session")
+def checked_sample(tmp_path_factory, repo_root):
+    """The committed sample checked once (`xxgk check --year 2023`) into a fresh outputs folder
+    (read only): .code, .outputs, and .before, the digests of the committed workbooks before
+    the check."""
+    workbooks = repo_root / "workbooks"
+
+    def make(folder: Path):
+        before = digests(workbooks)
+        code, _ = _main("check", "--year", "2023", "--workbooks", str(workbooks),
+                        "--outputs", str(folder), "--config", str(repo_root / "xxgk.toml"))
+        return {"code": code, "before": before}
+
+    with shared_folder(tmp_path_factory, "checked", make) as (folder, made):
+        yield SimpleNamespace(code=made["code"], outputs=folder, before=made["before"])
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory, repo_root, sample_workbooks):
+    """The sample built once by `xxgk build --year 2023` (notebooks and all), read only:
+    .workbooks and .outputs; copy_tree both to go on from there."""
+
+    def make(folder: Path):
+        copy_tree(sample_workbooks.root, folder / "workbooks")
+        code, printed = _main("build", "--year", "2023", "--workbooks", str(folder / "workbooks"),
+                              "--outputs", str(folder / "outputs"),
+                              "--config", str(repo_root / "xxgk.toml"))
+        assert code == 0, printed
+        return None
+
+    with shared_folder(tmp_path_factory, "built", make) as (folder, _):
+        yield SimpleNamespace(workbooks=folder / "workbooks", outputs=folder / "outputs")
 
 
 def _split(total: int, parts: int) -> list[int]:

@@ -4,7 +4,6 @@ Expected tables are typed by hand in tests/seed_tables.py (2023 from the publish
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -20,22 +19,14 @@ from pipeline import store
 from pipeline.cli.main import main
 from pipeline.workbooks import filenames, layout, published
 from tests import seed_tables
-
-
-def _hashes(root):
-    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+from tests.shared import digests
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory, repo_root):
-    """The committed sample, checked once into a fresh outputs folder."""
-    out = tmp_path_factory.mktemp("out")
-    wb = repo_root / "workbooks"
-    before = _hashes(wb)
-    code = main(["check", "--year", "2023", "--workbooks", str(wb), "--outputs", str(out),
-                 "--config", str(repo_root / "xxgk.toml")])
-    return code, out, before, wb
+def checked(checked_sample, repo_root):
+    """The committed sample, checked once into a fresh outputs folder (tests/conftest.py)."""
+    return (checked_sample.code, checked_sample.outputs, checked_sample.before,
+            repo_root / "workbooks")
 
 
 def test_sample_checks_clean(checked):
@@ -79,7 +70,7 @@ def test_check_alone_leaves_the_consolidated_workbook_to_tables_and_build(checke
 
 def test_inputs_are_untouched(checked):
     _, _, before, wb = checked
-    assert _hashes(wb) == before
+    assert digests(wb) == before
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import contextlib
 import io
 import json
 import re
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -17,8 +16,8 @@ import pytest
 from pipeline.cli.main import main
 from pipeline.core.config import load_config
 from pipeline.core.findings import all_rules
-from pipeline.sample.demo import write_sample
 from tests import corpus
+from tests.shared import copy_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = {c.name: c for c in corpus.cases(load_config(ROOT / "xxgk.toml"))}
@@ -49,11 +48,10 @@ def store_facts(outputs: Path) -> dict[str, set[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory, config):
+def clean(tmp_path_factory, config, sample_workbooks):
     """The clean sample and the facts `xxgk check` reads from it (it has no finding at all)."""
     root = tmp_path_factory.mktemp("corpus")
-    workbooks = root / "workbooks"
-    write_sample(config, workbooks)
+    workbooks = sample_workbooks.root  # only read here: each case works on a copy
     code, findings, _ = run_check(workbooks, root / "outputs")
     assert (code, findings) == (0, [])
     facts = store_facts(root / "outputs")
@@ -65,8 +63,7 @@ def clean(tmp_path_factory, config):
 def test_case(name, clean, config, tmp_path):
     case = CASES[name]
     sample, clean_facts = clean
-    workbooks = tmp_path / "workbooks"
-    shutil.copytree(sample, workbooks)
+    workbooks = copy_tree(sample, tmp_path / "workbooks")
     case.write(config, workbooks)
 
     code, findings, printed = run_check(workbooks, tmp_path / "outputs")

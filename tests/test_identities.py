@@ -18,12 +18,12 @@ from pipeline.consolidate.year_total import consolidate_year
 from pipeline.core import normalize
 from pipeline.core.config import ConfigError, load_config
 from pipeline.core.records import Application, Header, Source
-from pipeline.sample.demo import write_sample
 from pipeline.speed import cache
 from pipeline.speed.parsing import ingest_year
 from pipeline.workbooks import filenames, layout
 from pipeline.workbooks.reading import ingest_file
 from pipeline.workbooks.template import QuarterData, write_workbook
+from tests.shared import copy_tree
 
 APPS = layout.SHEET_APPLICATIONS
 OK = {"received": date(2023, 4, 3), "applicant_class": "自然人"}
@@ -122,7 +122,7 @@ def test_the_configured_spelling_wins_when_the_configuration_holds_the_other_for
 
 
 def test_a_header_unit_that_only_matches_without_an_invisible_character_is_refused(
-        config, tmp_path):
+        config, tmp_path, sample_workbooks):
     path = _write(config, tmp_path, "青松\u200b社区", path_unit="青松社区")
     result = ingest_file(config, tmp_path, path)
     [f] = result.findings
@@ -251,11 +251,10 @@ def _dump(path: Path) -> dict[str, list]:
 
 
 def test_checks_across_units_and_against_today_see_the_parts_kept_between_runs(
-        config, tmp_path):
+        config, tmp_path, sample_workbooks):
     """The store keeps each unit's part; a rerun that reuses them still finds an application
     two units registered (CS009) and a date after today (CS010), as a run from scratch."""
-    workbooks = tmp_path / "workbooks"
-    write_sample(config, workbooks)
+    workbooks = copy_tree(sample_workbooks.root, tmp_path / "workbooks")
     reg = layout.APPLICATIONS
     _set_cells(filenames.quarter_path(workbooks, 2023, 2, "和顺社区"), APPS, {
         "A4": "2023-001", "B4": date(2023, 5, 8), "C4": "网络平台", "D4": "自然人"})

@@ -21,9 +21,9 @@ from hypothesis import strategies as hs
 
 from pipeline import store
 from pipeline.build import checking, outputs_folder
-from pipeline.sample.demo import write_sample
 from pipeline.speed import cache, incremental, parsing
 from pipeline.workbooks import filenames, layout, reading
+from tests.shared import copy_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
@@ -56,10 +56,8 @@ def _set(path: Path, sheet: str, cell: str, value) -> None:
 
 
 @pytest.fixture
-def sample(config, tmp_path) -> Path:
-    workbooks = tmp_path / "workbooks"
-    write_sample(config, workbooks)
-    return workbooks
+def sample(sample_workbooks, tmp_path) -> Path:
+    return copy_tree(sample_workbooks.root, tmp_path / "workbooks")
 
 
 @pytest.fixture

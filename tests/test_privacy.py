@@ -25,8 +25,9 @@ import openpyxl
 import pytest
 
 from pipeline.core import statutory
-from pipeline.sample.demo import SAMPLE_PERSONAL_DATA, write_sample
+from pipeline.sample.demo import SAMPLE_PERSONAL_DATA
 from pipeline.workbooks import filenames, layout
+from tests.shared import copy_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
@@ -78,10 +79,10 @@ def _plant(config, workbooks: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, config):
+def built(tmp_path_factory, config, sample_workbooks):
     root = tmp_path_factory.mktemp("privacy")
     workbooks, outputs = root / "workbooks", root / "outputs"
-    write_sample(config, workbooks)
+    copy_tree(sample_workbooks.root, workbooks)
     _plant(config, workbooks)
     done = subprocess.run(
         [sys.executable, "-m", "pipeline", "build", "--draft", "--year", str(YEAR), "--config",

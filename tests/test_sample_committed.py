@@ -18,11 +18,10 @@ def _parts(path):
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory, config):
-    root = tmp_path_factory.mktemp("sample")
-    written, skipped = write_sample(config, root)
-    assert skipped == []
-    return root, written
+def generated(sample_workbooks):
+    """What the generator writes into an empty folder (made once a run, tests/conftest.py)."""
+    assert sample_workbooks.skipped == []
+    return sample_workbooks.root, sample_workbooks.written
 
 
 def test_committed_sample_has_exactly_the_generated_files(generated, repo_root):

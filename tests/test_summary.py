@@ -10,7 +10,7 @@ import sqlite3
 import openpyxl
 import pytest
 
-from pipeline.build import checking, outputs_folder
+from pipeline.build import outputs_folder
 from pipeline.core import cell_names, statutory
 from pipeline.outputs.tables_workbook import write_summary
 from pipeline.workbooks import published
@@ -20,11 +20,11 @@ LINEAGE_SHEETS = {published.LINEAGE_SHEET: 3, published.REGISTER_LINEAGE_SHEET: 
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory, repo_root, config):
-    """The committed sample checked into a fresh outputs folder, without its 汇总报表."""
+def checked(tmp_path_factory, checked_sample):
+    """An outputs folder holding only the store of the committed sample, checked once
+    (tests/conftest.py): no 汇总报表 yet."""
     out = tmp_path_factory.mktemp("out")
-    checking.check(config, repo_root / "workbooks", out, 2023)
-    outputs_folder.consolidated_path(out, 2023).unlink(missing_ok=True)  # whether or not check wrote it
+    shutil.copy(outputs_folder.store_path(checked_sample.outputs), outputs_folder.store_path(out))
     return out
 
 

@@ -9,14 +9,14 @@ import openpyxl
 
 from pipeline.build import checking
 from pipeline.core import statutory
-from pipeline.sample.demo import write_sample
+from tests.shared import copy_tree
 
 OFFICE_Q2 = "2023/第2季度/2023年第2季度-街道本级.xlsx"
 
 
-def test_one_absurd_row_degrades_only_itself(tmp_path, config):
+def test_one_absurd_row_degrades_only_itself(tmp_path, config, sample_workbooks):
     workbooks, outputs = tmp_path / "workbooks", tmp_path / "outputs"
-    write_sample(config, workbooks)
+    copy_tree(sample_workbooks.root, workbooks)
     wb = openpyxl.load_workbook(workbooks / OFFICE_Q2)
     ws = wb["依申请公开台账"]
     ws["L4"] = 100000  # 2023-001 (answered in 10 working days): 100000 days of consultation
