@@ -2,10 +2,12 @@
 
 A good build is made once; then one input cell is changed (so every output would change) and
 `python -m pipeline build` is started again and killed with SIGKILL, with every process it
-started, at several moments: while starting, while writing the store, while the dashboard
-notebook writes its pages, while the report notebook runs. After each kill every output file is
-either byte-identical to the good one or a complete new version, the inputs are untouched, and
-the only other files are temp files named as such, which the next run removes.
+started, at several moments: while reading the workbooks (the parse cache half written), while
+writing the store, while the dashboard notebook writes its pages, while the report notebook
+runs. The build stops at each moment and says so (tests/pausing/sitecustomize.py): the test
+waits for that message, not for a clock. After each kill every output file is either
+byte-identical to the good one or a complete new version, the inputs are untouched, and the
+only other files are temp files named as such, which the next run removes.
 """
 
 from __future__ import annotations
@@ -15,13 +17,12 @@ import fnmatch
 import hashlib
 import json
 import os
+import select
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -32,14 +33,17 @@ import pytest
 
 from pipeline import store
 from pipeline.build.outputs_folder import LEFTOVERS
-from pipeline.sample.demo import write_sample
 from pipeline.workbooks import filenames, layout
+from tests.shared import copy_tree
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and process groups")
+pytestmark = pytest.mark.skipif(not hasattr(os, "pidfd_open") or not Path("/proc").is_dir(),
+                                reason="SIGKILL, process groups, pidfd and /proc (Linux)")
 
 ROOT = Path(__file__).resolve().parent.parent
+PAUSING = Path(__file__).resolve().parent / "pausing"  # holds the sitecustomize that pauses
 YEAR = 2023
 CACHE = "cache/"  # outputs/cache: the parse cache, rebuilt from the inputs when missing
+TIMEOUT = 300  # seconds: only a safety net, a build reaches every moment long before
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -62,7 +66,7 @@ def _kernels_of(pid: int) -> list[int]:
     the build's process group does not reach them (they name their parent in JPY_PARENT_PID)."""
     mark = f"\0JPY_PARENT_PID={pid}\0".encode()
     found = []
-    for proc in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+    for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
                 if mark in b"\0" + (proc / "environ").read_bytes():
@@ -72,39 +76,41 @@ def _kernels_of(pid: int) -> list[int]:
     return found
 
 
-Moment = Callable[[Path, float, dict[Path, int]], bool]
-
-
-def _mtimes(outputs: Path) -> dict[Path, int]:
-    return {p: p.stat().st_mtime_ns for p in outputs.rglob("*") if p.is_file()}
-
-
-def _kill_build(run, moment: Moment, delay: float) -> bool:
-    """Start a build and SIGKILL it, and every process it started, once `moment(outputs,
-    seconds since start, modification times at start)` holds (plus `delay`). False if the
-    build ended before that."""
-    before = _mtimes(run.outputs)
-    proc = subprocess.Popen(_command(run, "build"), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    started = time.monotonic()
+def _kill_build(run, moment: str) -> bool:
+    """Start a build that stops at `moment` (tests/pausing/sitecustomize.py) and, once it says
+    it is there, SIGKILL it and every process it started. False if the build ended first."""
+    fifo = run.root / "pause.fifo"
+    os.mkfifo(fifo)
+    # opened for reading and writing: never at end of file while no build process has it open
+    messages = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+    env = {**os.environ, "XXGK_PAUSE_AT": moment, "XXGK_PAUSE_FIFO": str(fifo),
+           "PYTHONPATH": os.pathsep.join(filter(None, (str(PAUSING),
+                                                       os.environ.get("PYTHONPATH"))))}
+    with open(run.root / "build.log", "wb") as log:
+        proc = subprocess.Popen(_command(run, "build"), stdout=log, stderr=log, env=env,
+                                start_new_session=True)
+    ended = os.pidfd_open(proc.pid)
     try:
-        while proc.poll() is None:
-            if moment(run.outputs, time.monotonic() - started, before):
-                time.sleep(delay)
-                break
-            time.sleep(0.005)
-        alive = proc.poll() is None
+        ready, _, _ = select.select([messages, ended], [], [], TIMEOUT)
+        assert ready, f"the build neither reached {moment} nor ended in {TIMEOUT} s"
+        said = os.read(messages, 4096).decode().split() if messages in ready else []
         kernels = _kernels_of(proc.pid)
-        if alive:
+        if said:
+            assert said[1:] == moment.split(), said
+            assert int(said[0]) in (proc.pid, *kernels), "paused in a process not killed"
             os.killpg(proc.pid, signal.SIGKILL)
         for pid in kernels:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        return alive
+        assert said or proc.poll() is not None
+        return bool(said)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+        os.close(ended)
+        os.close(messages)
+        fifo.unlink()
 
 
 def _assert_complete(path: Path) -> None:
@@ -157,47 +163,50 @@ def _assert_outputs_whole(run) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, config):
-    """The sample, a good build of it, then one input cell changed."""
+def changed(tmp_path_factory, built_sample, config):
+    """The sample and a good build of it (made once a run, tests/conftest.py), then one input
+    cell changed."""
     root = tmp_path_factory.mktemp("kill")
-    run = SimpleNamespace(workbooks=root / "workbooks", outputs=root / "outputs")
-    write_sample(config, run.workbooks)
-    done = subprocess.run(_command(run, "build"), capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    run.good = _hashes(run.outputs)
-    assert not [rel for rel in run.good if _is_leftover(rel)]
-    path = filenames.quarter_path(run.workbooks, YEAR, 4, "和顺社区")
+    good = SimpleNamespace(workbooks=copy_tree(built_sample.workbooks, root / "workbooks"),
+                           outputs=copy_tree(built_sample.outputs, root / "outputs"))
+    good.good = _hashes(good.outputs)
+    assert not [rel for rel in good.good if _is_leftover(rel)]
+    path = filenames.quarter_path(good.workbooks, YEAR, 4, "和顺社区")
     wb = openpyxl.load_workbook(path)
     grid = layout.disclosure_grid(config)
     for inp in grid.inputs[:2]:  # the distinct count and the first channel, which carries all
         wb[grid.sheet][inp.cell] = wb[grid.sheet][inp.cell].value + 1
     wb.save(path)
-    run.inputs = _hashes(run.workbooks)
-    return run
+    good.inputs = _hashes(good.workbooks)
+    return good
 
 
-def _exists(pattern: str) -> Moment:
-    return lambda outputs, *_: any(outputs.glob(pattern))
+@pytest.fixture
+def run(changed, tmp_path):
+    """A copy of `changed` of the test's own: each kill starts from the good build."""
+    return SimpleNamespace(root=tmp_path, good=changed.good, inputs=changed.inputs,
+                           workbooks=copy_tree(changed.workbooks, tmp_path / "workbooks"),
+                           outputs=copy_tree(changed.outputs, tmp_path / "outputs"))
 
 
-def _writing_pages(outputs: Path, _: float, before: dict[Path, int]) -> bool:
-    """A page is being written, or one page is new and the others are not yet."""
-    pages = outputs / str(YEAR) / "dashboards"
-    return any(pages.glob(".*.tmp")) or any(
-        p.stat().st_mtime_ns != before.get(p) for p in pages.glob("*.html"))
-
-
-MOMENTS: dict[str, tuple[Moment, float]] = {
-    "starting": (lambda _, seconds, __: seconds >= 1.0, 0.0),
-    "writing dashboard pages": (_writing_pages, 0.0),
-    "running the report notebook": (_exists(f"{YEAR}/notebooks/.report.running.ipynb"), 0.3),
+# Where the build stops (tests/pausing/sitecustomize.py), and what it has then left half done
+# beside the outputs: each pattern matches a file, or the kill did not come mid-write.
+MOMENTS = {
+    "reading the workbooks": ("cache/*.sqlite-journal",),
+    "writing the store": ("xxgk.sqlite-journal",),
+    "writing dashboard pages": (f"{YEAR}/dashboards/.*.html.*.tmp",
+                                f"{YEAR}/notebooks/.dashboard.running.ipynb"),
+    "running the report notebook": (f"{YEAR}/report/.*.docx.*.tmp",
+                                    f"{YEAR}/notebooks/.report.running.ipynb"),
 }
 
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_a_killed_build_leaves_every_output_whole(run, moment):
-    condition, delay = MOMENTS[moment]
-    assert _kill_build(run, condition, delay), f"the build ended before {moment}"
+    assert _kill_build(run, moment), f"the build ended before {moment}"
+    files = list(_hashes(run.outputs))
+    for pattern in MOMENTS[moment]:
+        assert fnmatch.filter(files, pattern), f"killed at {moment}, but no {pattern}"
     _assert_outputs_whole(run)
 
 
@@ -208,7 +217,7 @@ def test_a_build_killed_writing_a_new_store_is_cleaned_up_by_the_next_run(run):
     with con:
         con.execute("DELETE FROM state")
     con.close()
-    assert _kill_build(run, _exists(".xxgk.sqlite.*.tmp"), 0.0)
+    assert _kill_build(run, "writing the store")
     leftovers = _assert_outputs_whole(run)
     assert any(rel.startswith(".xxgk.sqlite.") for rel in leftovers)
     assert (run.outputs / "xxgk.sqlite").is_file()  # the good store is still in place
