@@ -18,6 +18,13 @@ from tests.shared import copy_tree, digests, shared_folder
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(items):
+    """The slow modules first (stable: the rest keep their order): pytest-xdist hands each
+    module whole to a worker as one frees up, and a long module handed out last would leave
+    the other workers idle at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

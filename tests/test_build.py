@@ -21,6 +21,8 @@ from pipeline.workbooks import filenames, layout, published
 from tests import seed_tables
 from tests.shared import digests
 
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def checked(checked_sample, repo_root):
@@ -74,16 +76,22 @@ def test_inputs_are_untouched(checked):
 
 
 @pytest.fixture(scope="module")
-def broken(tmp_path_factory, repo_root):
-    """A copy of the sample where 青松社区 typed a negative count in 2023 Q3."""
-    root = tmp_path_factory.mktemp("broken")
-    wb = root / "workbooks"
+def broken_workbooks(tmp_path_factory, repo_root):
+    """A copy of the sample where 青松社区 typed a negative count in 2023 Q3 (only read)."""
+    wb = tmp_path_factory.mktemp("broken") / "workbooks"
     shutil.copytree(repo_root / "workbooks", wb)
     path = filenames.quarter_path(wb, 2023, 3, "青松社区")
     book = openpyxl.load_workbook(path)
     book[layout.SHEET_INTERPRETATION]["B4"] = -2
     book.save(path)
-    return root, wb
+    return wb
+
+
+@pytest.fixture
+def broken(broken_workbooks, tmp_path):
+    """(root, workbooks): the broken workbooks, and root / "out" an outputs folder of the
+    test's own, so that no test sees what another one built."""
+    return tmp_path, broken_workbooks
 
 
 def _run(root, wb, repo_root, *extra):

@@ -19,6 +19,8 @@ from pipeline.core.findings import all_rules
 from tests import corpus
 from tests.shared import copy_tree
 
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 CASES = {c.name: c for c in corpus.cases(load_config(ROOT / "xxgk.toml"))}
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")

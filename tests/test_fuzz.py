@@ -10,6 +10,7 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
 
@@ -19,6 +20,8 @@ from pipeline.core.findings import all_rules
 from pipeline.workbooks import filenames, layout
 from pipeline.workbooks.reading import ingest_file
 from pipeline.workbooks.template import QuarterData, write_workbook
+
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 CFG = load_config(ROOT / "xxgk.toml")

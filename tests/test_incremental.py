@@ -25,6 +25,8 @@ from pipeline.speed import cache, incremental, parsing
 from pipeline.workbooks import filenames, layout, reading
 from tests.shared import copy_tree
 
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
 HOUR_NS = 3600 * 10**9

@@ -36,8 +36,9 @@ from pipeline.build.outputs_folder import LEFTOVERS
 from pipeline.workbooks import filenames, layout
 from tests.shared import copy_tree
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "pidfd_open") or not Path("/proc").is_dir(),
-                                reason="SIGKILL, process groups, pidfd and /proc (Linux)")
+pytestmark = [pytest.mark.slow,  # started first (tests/conftest.py)
+              pytest.mark.skipif(not hasattr(os, "pidfd_open") or not Path("/proc").is_dir(),
+                                 reason="SIGKILL, process groups, pidfd and /proc (Linux)")]
 
 ROOT = Path(__file__).resolve().parent.parent
 PAUSING = Path(__file__).resolve().parent / "pausing"  # holds the sitecustomize that pauses

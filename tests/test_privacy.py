@@ -29,6 +29,8 @@ from pipeline.sample.demo import SAMPLE_PERSONAL_DATA
 from pipeline.workbooks import filenames, layout
 from tests.shared import copy_tree
 
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
 NAME, PHONE, ID_NUMBER = "欧阳测试", "13312345678", "11010519491231002X"

@@ -23,6 +23,8 @@ from pipeline.workbooks import filenames, layout
 from tests import officer
 from tests.shared import copy_tree
 
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
+
 YEAR = 2024
 
 
