@@ -114,6 +114,11 @@ def _kill_build(run, moment: str) -> bool:
         fifo.unlink()
 
 
+def _log(run) -> str:
+    """The end of what the killed build printed (a build that never paused says why here)."""
+    return (run.root / "build.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+
+
 def _assert_complete(path: Path) -> None:
     """The file opens as what it claims to be, all of it."""
     suffix = path.suffix
@@ -204,7 +209,7 @@ MOMENTS = {
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_a_killed_build_leaves_every_output_whole(run, moment):
-    assert _kill_build(run, moment), f"the build ended before {moment}"
+    assert _kill_build(run, moment), f"the build ended before {moment}: {_log(run)}"
     files = list(_hashes(run.outputs))
     for pattern in MOMENTS[moment]:
         assert fnmatch.filter(files, pattern), f"killed at {moment}, but no {pattern}"
@@ -218,7 +223,7 @@ def test_a_build_killed_writing_a_new_store_is_cleaned_up_by_the_next_run(run):
     with con:
         con.execute("DELETE FROM state")
     con.close()
-    assert _kill_build(run, "writing the store")
+    assert _kill_build(run, "writing the store"), f"the build ended first: {_log(run)}"
     leftovers = _assert_outputs_whole(run)
     assert any(rel.startswith(".xxgk.sqlite.") for rel in leftovers)
     assert (run.outputs / "xxgk.sqlite").is_file()  # the good store is still in place
