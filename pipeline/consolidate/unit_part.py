@@ -5,6 +5,7 @@ three comes from the application register, table four from the case register."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
@@ -14,7 +15,8 @@ from pipeline.core.cell_names import TABLE_HEADINGS
 from pipeline.core.findings import Finding
 from pipeline.core.records import Application, Case, Fact, Header, Lineage, Source
 from pipeline.review.deadlines import assess_register, at_row
-from pipeline.workbooks import layout
+from pipeline.workbooks import layout, reading
+from pipeline.workbooks.reading import FileResult
 
 _OUTCOMES = frozenset(r.key for r in statutory.OUTCOME_ROWS)
 
@@ -353,3 +355,15 @@ def year_as_of(year: int) -> date:
     """The day a year's open applications are judged on: 31 December, or today while the year
     runs."""
     return min(date(year, 12, 31), date.today())
+
+
+def part_from_files(year: int, unit: str, results: Sequence[FileResult], as_of: date
+                    ) -> UnitPart:
+    """A unit's part of the year from the reading of its files (a unit-quarter with two files
+    keeps neither, see reading.reject_duplicates)."""
+    reading.reject_duplicates(results)
+    accepted = [r for r in results if r.accepted]
+    return consolidate_unit(
+        year, unit, [r.header for r in accepted], [f for r in accepted for f in r.facts],
+        [a for r in accepted for a in r.applications], [c for r in accepted for c in r.cases],
+        as_of)
