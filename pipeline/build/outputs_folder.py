@@ -18,7 +18,7 @@ STORE_NAME = "xxgk.sqlite"
 CACHE_DIR = "cache"
 
 
-# What a killed run can leave under outputs/: pipeline.atomic's temp files (and SQLite's
+# What a killed run can leave under outputs/: pipeline.core.atomic's temp files (and SQLite's
 # journal beside the store's), and the notebook papermill was still writing. None of them is an
 # output; every run starts by removing them.
 LEFTOVERS = (".*.tmp", ".*.tmp-journal", ".*.running.ipynb")
