@@ -15,7 +15,6 @@ from pipeline.consolidate.unit_part import (
     FactSums,
     Registered,
     UnitPart,
-    _number,
     consolidate_unit,
     year_as_of,
 )
@@ -23,6 +22,7 @@ from pipeline.core import statutory
 from pipeline.core.config import Config
 from pipeline.core.findings import Finding, finding
 from pipeline.core.model import YearTables, empty_tables
+from pipeline.core.numbers import as_stored
 from pipeline.core.records import SUPERVISION_KEYS, Application, Case, Fact, Header, Lineage
 
 QUARTERS = (1, 2, 3, 4)
@@ -70,10 +70,10 @@ def _figures(sums: FactSums, parts: list[UnitPart]) -> dict[str, int | float | N
             totals["interpretations"] += v
         elif topic == "supervision" and key in SUPERVISION_KEYS:
             totals[key] += v
-    figures = {k: _number(totals[k]) for k in ("items_published", "interpretations",
+    figures = {k: as_stored(totals[k]) for k in ("items_published", "interpretations",
                                                  *SUPERVISION_KEYS)}
     figures["categories_published"] = sum(1 for v in per_category.values() if v > 0)
-    figures["fee_charged_yuan"] = _number(sum(p.fee for p in parts))
+    figures["fee_charged_yuan"] = as_stored(sum(p.fee for p in parts))
     # The answers that could be judged, and apart from them those whose dates or consultation
     # days could not be counted (each has its finding): one bad row leaves the others counted.
     for i, key in enumerate(("answered_on_time", "answered_late", "answered_unknown")):
@@ -87,7 +87,7 @@ def add_sums(parts: list[UnitPart]) -> FactSums:
     for part in parts:
         for k, v in part.sums.items():
             sums[k] += v
-    return {k: _number(v) for k, v in sums.items()}
+    return {k: as_stored(v) for k, v in sums.items()}
 
 
 def _carried_in_check(year: int, previous: YearTables, carried_in: list[tuple[str, str]]
@@ -99,7 +99,7 @@ def _carried_in_check(year: int, previous: YearTables, carried_in: list[tuple[st
         return []
     listed = "：" + "、".join(f"{a}（{u}）" for a, u in carried_in) if carried_in else ""
     return [finding("CS008", year=year, carried_out=statutory.TABLE_B_ROW["carried_out"].label,
-                    expected=_number(expected), found=len(carried_in), listed=listed)]
+                    expected=as_stored(expected), found=len(carried_in), listed=listed)]
 
 
 def _registered_twice(year: int, parts: list[UnitPart]) -> list[Finding]:
@@ -153,7 +153,7 @@ def combine(cfg: Config, year: int, parts: list[UnitPart], previous: YearTables 
     for part in parts:
         for (tbl, key), v in part.cells.items():
             cells = by_table[tbl]
-            cells[key] = _number(cells[key] + v)
+            cells[key] = as_stored(cells[key] + v)
         # a year the calendar lacks is one finding for the year, not one per unit
         findings += (f for f in part.findings if f.rule != "DL001" or f not in findings)
     findings += _registered_twice(year, parts)
