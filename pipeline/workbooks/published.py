@@ -59,18 +59,6 @@ REGISTER_LINEAGE_KEYS = (*LINEAGE_KEYS, "工作表", "单元格")
 _EMPTY_MARKS = ("/", "／", "无")
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 _THIN = Side(style="thin")
 
 
