@@ -22,6 +22,7 @@ from typing import NamedTuple
 from pipeline.core.atomic import atomic_path
 from pipeline.core.findings import Finding
 from pipeline.core.model import YearTables
+from pipeline.core.numbers import as_stored
 from pipeline.core.records import Application, Case, Fact, Lineage, Submission
 
 SCHEMA = """
@@ -315,7 +316,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 def _cell_value(v):
-    return int(v) if v is not None and float(v).is_integer() else v
+    """SQLite keeps every value REAL: counts come back as ints, a blank cell as None."""
+    return None if v is None else as_stored(v)
 
 
 def read_years(con: sqlite3.Connection) -> dict[int, str]:

@@ -14,7 +14,6 @@ import pytest
 
 from pipeline.build import checking, outputs_folder
 from pipeline.cli.main import main
-from pipeline.consolidate.year_total import consolidate_year
 from pipeline.core import normalize
 from pipeline.core.config import ConfigError, load_config
 from pipeline.core.records import Application, Header, Source
@@ -24,6 +23,7 @@ from pipeline.speed.parsing import ingest_year
 from pipeline.workbooks import filenames, layout
 from pipeline.workbooks.reading import ingest_file
 from pipeline.workbooks.template import QuarterData, write_workbook
+from tests.consolidation import consolidate_year
 
 APPS = layout.SHEET_APPLICATIONS
 OK = {"received": date(2023, 4, 3), "applicant_class": "自然人"}

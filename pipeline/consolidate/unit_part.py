@@ -13,6 +13,7 @@ from typing import NamedTuple
 from pipeline.core import statutory
 from pipeline.core.cell_names import TABLE_HEADINGS
 from pipeline.core.findings import Finding
+from pipeline.core.numbers import as_stored
 from pipeline.core.records import Application, Case, Fact, Header, Lineage, Source
 from pipeline.review.deadlines import assess_register, at_row
 from pipeline.workbooks import layout, reading
@@ -36,14 +37,6 @@ _TOTAL = statutory.TOTAL[0]
 _STOCK_LABEL = statutory.table_a_column_label(*sorted(statutory.STOCK_CELLS)[0])
 
 
-def _number(v):
-    """Sums of integral floats are shown as integers; amounts are rounded off float noise."""
-    if type(v) is int:  # a count: nothing to round (~100 calls a workbook)
-        return v
-    v = round(v, 6)
-    return int(v) if float(v).is_integer() else v
-
-
 def _src(source: Source | None) -> tuple[str | None, str | None, str | None]:
     return (source.file, source.sheet, source.cell) if source else (None, None, None)
 
@@ -61,7 +54,7 @@ class _Tally:
             where: tuple[str | None, str | None, str | None]) -> None:
         """`where`: the file, sheet and cell the value came from."""
         cell = (tbl, key)
-        self.cells[cell] = _number(self.cells.get(cell, 0) + (value or 0))
+        self.cells[cell] = as_stored(self.cells.get(cell, 0) + (value or 0))
         self.lineage.append(Lineage(self.year, tbl, key[0], key[1], unit, quarter, *where,
                                     value))
 
@@ -218,7 +211,7 @@ def fact_sums(facts: list[Fact]) -> FactSums:
     for f in facts:
         if f.value is not None and f.topic in _SUMMED_TOPICS:
             k = (f.topic, "" if f.topic == "disclosure" and f.dim else f.key, f.dim)
-            sums[k] = _number(sums.get(k, 0) + f.value)
+            sums[k] = as_stored(sums.get(k, 0) + f.value)
     return sums
 
 
@@ -296,7 +289,7 @@ def consolidate_unit(year: int, unit: str, headers: list[Header], facts: list[Fa
     on_time = {(a.unit, a.app_id): ok for a, _, ok in register}
     flags = [on_time[(a.unit, a.app_id)] for a in closed]
     return UnitPart(unit, headers, tally.cells, fact_sums(facts),
-                    _number(sum(a.fee for a in closed)),
+                    as_stored(sum(a.fee for a in closed)),
                     (flags.count(True), flags.count(False), flags.count(None)),
                     [(a.app_id, a.unit) for a in carried_in], findings,
                     tally.lineage, register, case_rows, registered=_registered(apps),

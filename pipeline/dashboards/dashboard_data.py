@@ -13,6 +13,7 @@ import pandas as pd
 from pipeline import store
 from pipeline.core import model, statutory
 from pipeline.core.findings import all_rules
+from pipeline.core.numbers import as_stored
 from pipeline.review import returns
 
 
@@ -253,5 +254,4 @@ def outcomes_from_register(apps: pd.DataFrame) -> pd.DataFrame:
 
 def _n(v) -> int | float:
     """A count as an int when it is whole (store values are REAL)."""
-    v = 0 if v is None or pd.isna(v) else v
-    return int(v) if float(v).is_integer() else float(v)
+    return as_stored(0 if v is None or pd.isna(v) else v)
