@@ -149,8 +149,10 @@ def outcomes_from_register(apps: pd.DataFrame) -> pd.DataFrame:
 
 
 def answered(apps: pd.DataFrame) -> pd.DataFrame:
-    """One row per answered application, with its working days and whether on time."""
-    return _latest(apps).dropna(subset=["working_days"]).reset_index(drop=True)
+    """year, working_days, on_time: one row per answered application. No ID, date or outcome:
+    the notebook shows this frame, and it never prints register rows."""
+    latest = _latest(apps).dropna(subset=["working_days"])
+    return latest[["year", "working_days", "on_time"]].reset_index(drop=True)
 
 
 def answered_applications(data: DashboardData) -> pd.DataFrame:
@@ -181,10 +183,9 @@ def findings(data: DashboardData) -> pd.DataFrame:
 COLUMN_LABELS = {
     "year": "年度", "unit": "填报单位", "quarter": "季度", "category": "内容类别",
     "channel": "公开渠道", "series": "解读形式", "row": "申请", "applicant_class": "申请人类型",
-    "group": "办理结果", "case": "案件类型", "result": "案件结果", "app_id": "申请编号",
-    "received": "收到日期", "outcome": "办理结果", "working_days": "答复用时（工作日）",
-    "on_time": "是否按时答复", "status": "报表状态", "rule": "规则编号", "severity": "级别",
-    "title": "问题", "value": "数量",
+    "group": "办理结果", "case": "案件类型", "result": "案件结果",
+    "working_days": "答复用时（工作日）", "on_time": "是否按时答复", "status": "报表状态",
+    "rule": "规则编号", "severity": "级别", "title": "问题", "value": "数量",
 }
 
 
@@ -196,7 +197,7 @@ VALUE_LABELS = {
     "row": _row_label, "group": _row_label,
     "applicant_class": statutory.APPLICANT_CLASS_LABELS.get,
     "case": dict(statutory.TABLE_C_GROUPS).get, "result": dict(statutory.CASE_RESULTS).get,
-    "outcome": statutory.outcome_choice, "on_time": {1: "按时", 0: "逾期"}.get,
+    "on_time": {1: "按时", 0: "逾期"}.get,
     "status": returns.STATE_LABELS.get, "severity": SEVERITY_LABELS.get,
 }
 

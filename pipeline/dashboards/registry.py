@@ -7,7 +7,7 @@ the pages all read CHARTS, in its order; there is no other list of charts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -42,6 +42,8 @@ Builder = Callable[[pd.DataFrame, DashboardData], go.Figure]
 
 @dataclass(frozen=True)
 class Chart:
+    """One chart: `data` gives its frame for a page, `builder` draws it for that page."""
+
     key: str
     section: str  # the notebook's heading over a run of charts
     heading: str
@@ -150,7 +152,7 @@ def dashboard_figures(data: DashboardData,
     return {c.key: c.builder(page_frames[c.key], data) for c in page_charts(data)}
 
 
-def captions(keys) -> dict[str, str]:
+def captions(keys: Iterable[str]) -> dict[str, str]:
     """Notebook markdown for each of `keys` (a page's figures, in order), a section heading
     before the first chart of each section; a figure the analyst added is shown by its key."""
     out, section = {}, None
