@@ -5,7 +5,7 @@ holds no personal field: applications and cases are stored by ID, class, dates a
 
 A first run writes a new file and renames it into place. A rerun by the same xxgk with the same
 configuration updates it in one transaction instead: the rows of units whose workbooks did not
-change stay, everything else is replaced (see pipeline.incremental); a killed update is rolled
+change stay, everything else is replaced (see pipeline.speed.incremental); a killed update is rolled
 back by SQLite. Either way the content is that of a complete rebuild (see Writer).
 """
 
@@ -22,6 +22,7 @@ from typing import NamedTuple
 from pipeline.core.atomic import atomic_path
 from pipeline.core.findings import Finding
 from pipeline.core.model import YearTables
+from pipeline.core.numbers import as_stored
 from pipeline.core.records import Application, Case, Fact, Lineage, Submission
 
 SCHEMA = """
@@ -45,7 +46,7 @@ CREATE TABLE cases (year INTEGER, unit TEXT, quarter INTEGER, case_id TEXT, kind
                     received TEXT, result TEXT, file TEXT, sheet TEXT, cell TEXT);
 CREATE TABLE findings (year INTEGER, rule TEXT, severity TEXT, unit TEXT, file TEXT,
                        sheet TEXT, cell TEXT, message TEXT);
--- status: pipeline.returns (missing | untouched | filling | confirmed | errors); the officer's
+-- status: pipeline.review.returns (missing | untouched | filling | confirmed | errors); the officer's
 -- name and phone are the office's own data, shown by `xxgk status`, never in the outputs.
 CREATE TABLE submissions (year INTEGER, unit TEXT, quarter INTEGER, file TEXT, status TEXT,
                           rejected TEXT, officer TEXT, officer_phone TEXT, confirmed_on TEXT,
@@ -57,7 +58,7 @@ CREATE TABLE lineage (year INTEGER, tbl TEXT, row_key TEXT, col_key TEXT, unit T
 -- per channel are summed over all categories (key '').
 CREATE TABLE fact_sums (year INTEGER, topic TEXT, key TEXT, dim TEXT, value REAL,
                         PRIMARY KEY (year, topic, key, dim));
--- For reruns (pipeline.incremental): each unit's part of a year, and what the store was made by.
+-- For reruns (pipeline.speed.incremental): each unit's part of a year, and what the store was made by.
 CREATE TABLE unit_parts (year INTEGER, unit TEXT, key TEXT, part TEXT,
                          PRIMARY KEY (year, unit));
 CREATE TABLE state (item TEXT PRIMARY KEY, value TEXT);
@@ -156,7 +157,7 @@ class Writer:
     """The store as one run writes it. Units' rows go in while the run is still reading the
     workbooks (put), so that writing them overlaps parsing; the run's own tables and the
     commit come last (finish). A new store is a temp file renamed into place once complete;
-    an update (a rerun by the same xxgk and configuration, see pipeline.incremental) is one
+    an update (a rerun by the same xxgk and configuration, see pipeline.speed.incremental) is one
     transaction on the store: the rows of the units put replace theirs, the rows of units
     that are neither put nor kept are deleted, and a killed update is rolled back by SQLite.
     Either way the content is that of a complete rebuild."""
@@ -315,7 +316,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 def _cell_value(v):
-    return int(v) if v is not None and float(v).is_integer() else v
+    """SQLite keeps every value REAL: counts come back as ints, a blank cell as None."""
+    return None if v is None else as_stored(v)
 
 
 def read_years(con: sqlite3.Connection) -> dict[int, str]:

@@ -1,7 +1,7 @@
 """The corpus of bad input: what people really put into the workbooks folder.
 
 Each case writes its bad file(s) into a workbooks tree that already holds the clean sample (made
-from the current template by pipeline.sample, so the corpus follows template changes) and says
+from the current template by pipeline.sample.demo, so the corpus follows template changes) and says
 what `xxgk check` must report: the rule, the file, sheet and cell (None for the whole file or
 sheet), and the exit code. tests/test_corpus.py runs the real `xxgk check` on each tree.
 

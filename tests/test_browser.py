@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.dashboards import site
+from pipeline.dashboards import registry, site
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -65,7 +65,9 @@ def pages(tmp_path_factory, config, repo_root):
     tmp = tmp_path_factory.mktemp("pages")
     store = build_seed_store(tmp / "xxgk.sqlite", config)
     data = site.load_data(store, 2023, config_path=repo_root / "xxgk.toml")
-    site.write_pages(data, tmp / "dashboards", all_units=True, units=["青松社区"])
+    pages = site.page_data(data, all_units=True, units=["青松社区"])
+    site.write_pages(pages, {n: registry.dashboard_figures(p) for n, p in pages.items()},
+                     tmp / "dashboards")
     return tmp / "dashboards"
 
 

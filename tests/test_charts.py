@@ -10,7 +10,7 @@ import pytest
 from pipeline import store
 from pipeline.core import statutory
 from pipeline.core.model import YearTables
-from pipeline.dashboards import charts, dashboard_data
+from pipeline.dashboards import charts, dashboard_data, frames, registry
 from tests import seed_tables
 from tests.conftest import build_seed_store
 
@@ -30,7 +30,7 @@ def data(tmp_path_factory, config):
 
 @pytest.fixture(scope="module")
 def figs(data):
-    return charts.dashboard_figures(data)
+    return registry.dashboard_figures(data)
 
 
 def _trace(fig, name):
@@ -148,7 +148,7 @@ def test_groups_sum_their_items():
     a, b, c = seed_tables.seed_2023()
     b.update({("withheld_1", "total"): 2, ("withheld_8", "total"): 3,
               ("not_processed_2", "total"): 4})
-    df = dashboard_data.outcomes_from_tables({2023: YearTables(2023, "workbooks", a, b, c)})
+    df = frames.outcomes_from_tables({2023: YearTables(2023, "workbooks", a, b, c)})
     got = dict(zip(df["group"], df["value"], strict=True))
     assert got == {"disclosed": 0, "partial": 0, "withheld": 5, "unavailable": 1,
                    "not_processed": 4, "other": 0}
@@ -209,7 +209,7 @@ def test_findings_on_a_tiny_frame():
 # --- Unit pages ----------------------------------------------------------------------------------
 
 def test_unit_page_uses_the_unit_facts_and_register(data):
-    figs = charts.dashboard_figures(data.for_unit("青松社区"))
+    figs = registry.dashboard_figures(data.for_unit("青松社区"))
     assert "by_unit" not in figs and "review" not in figs
     bar = _trace(figs["proactive_total"], "主动公开条数")
     # 1105 over 7 units (7 * 157 + 6) and 1342 (7 * 191 + 5): 青松社区 is the 2nd unit.
@@ -218,7 +218,7 @@ def test_unit_page_uses_the_unit_facts_and_register(data):
     assert figs["interpretations"].layout.annotations[0].text == charts.NO_DATA
     assert list(figs["submissions"].data[0].y) == ["青松社区"]
     assert figs["findings"].data[0].x == (1,)
-    assert charts.dashboard_figures(data.for_unit("友谊社区"))["findings"].data == ()
+    assert registry.dashboard_figures(data.for_unit("友谊社区"))["findings"].data == ()
 
 
 def test_unknown_unit_is_refused(data):
@@ -234,19 +234,18 @@ def test_register_counts_each_application_once():
         "applicant_class": ["natural", "natural", "business", "natural"],
         "outcome": [None, "withheld_2", "disclosed", None],
         "working_days": [None, 12, 3, None], "on_time": [None, 1, 1, None]})
-    out = dashboard_data.outcomes_from_register(apps)
+    out = frames.outcomes_from_register(apps)
     assert dict(zip(out["group"], out["value"], strict=True)) == {"disclosed": 1, "withheld": 1}
-    app = dashboard_data.applicants_from_register(apps)
+    app = frames.applicants_from_register(apps)
     got = {(r.row, r.applicant_class): r.value for r in app.itertuples()}
     assert got == {("new", "natural"): 1, ("new", "business"): 1, ("carried_in", "natural"): 1}
-    fig = charts.answer_time_chart(apps, {2023: "workbooks"})
+    fig = charts.answer_time_chart(frames.answered(apps), {2023: "workbooks"})
     assert sorted(fig.data[0].y) == [3, 12]
     assert _totals_text(fig) == ["2/2件按时"]
 
 
 def test_unit_without_data_gets_explicit_empty_charts():
-    empty = charts.proactive_by_category_chart(
-        pd.DataFrame(columns=["year", "unit", "quarter", "category", "channel", "value"]))
+    empty = charts.proactive_by_category_chart(pd.DataFrame(columns=["year", "category", "value"]))
     assert empty.data == () and empty.layout.annotations[0].text == "暂无数据"
 
 
@@ -267,7 +266,7 @@ def _visible_texts(fig):
 
 
 def test_labels_are_chinese_and_fonts_have_cjk_fallbacks(data, figs):
-    pages = [figs, charts.dashboard_figures(data.for_unit("青松社区"))]
+    pages = [figs, registry.dashboard_figures(data.for_unit("青松社区"))]
     for page in pages:
         for key, fig in page.items():
             assert "Noto Sans CJK SC" in fig.layout.font.family
@@ -277,3 +276,113 @@ def test_labels_are_chinese_and_fonts_have_cjk_fallbacks(data, figs):
                     text = re.sub(r"^[A-Z]{2}\d{3}", "", text)  # rule IDs are codes
                 latin = re.sub(r"<br>", "", text)
                 assert not re.search(r"[A-Za-z]", latin), (key, text)
+
+
+# --- The registry: one entry per chart, the frame behind it -------------------------------------
+
+KEYS = ["proactive_total", "by_category", "by_channel", "by_quarter", "by_unit", "interpretations",
+        "applicants", "outcomes", "answer_time", "review", "submissions", "findings"]
+
+
+def test_every_chart_has_caption_data_and_builder():
+    assert [c.key for c in registry.CHARTS] == KEYS
+    assert list(registry.CHART) == KEYS
+    for chart in registry.CHARTS:
+        assert re.search(r"[\u4e00-\u9fff]{4}", chart.caption), chart.key
+        assert re.search(r"[\u4e00-\u9fff]{2}", chart.heading), chart.key
+        assert callable(chart.data) and callable(chart.builder), chart.key
+    assert {c.key for c in registry.CHARTS if c.pages is registry.Pages.SUB_DISTRICT} == {
+        "by_unit", "review"}
+
+
+def test_the_pages_draw_the_registry_charts_in_order(data, figs):
+    assert list(figs) == KEYS
+    unit = registry.dashboard_figures(data.for_unit("明德社区"))
+    assert list(unit) == [k for k in KEYS if k not in ("by_unit", "review")]
+    assert list(registry.dashboard_frames(data)) == KEYS
+
+
+def _rows(frame, *columns):
+    return {tuple(r[:-1]): r[-1] for r in frame[[*columns, "value"]].itertuples(index=False)}
+
+
+@pytest.fixture(scope="module")
+def seed_frames(data):
+    return registry.dashboard_frames(data)
+
+
+def test_frames_hold_the_seed_figures(seed_frames):
+    figures = seed_tables.SAMPLE_FIGURES
+    assert _rows(seed_frames["proactive_total"], "year") == {
+        (y,): figures[y]["items_published"] for y in (2021, 2022, 2023)}
+    assert _rows(seed_frames["interpretations"], "year", "series") == {
+        (2021, "合计"): figures[2021]["interpretations"],
+        (2022, "会议"): figures[2022]["interpretations"],
+        (2023, "会议"): figures[2023]["interpretations"]}
+    assert _rows(seed_frames["by_channel"], "year", "channel") == {
+        (2022, "政府网站"): 1105, (2023, "政府网站"): 1342}
+    quarters = seed_frames["by_quarter"].groupby("year")["value"].sum()
+    assert quarters.to_dict() == {2022: 1105, 2023: 1342}
+    assert seed_frames["by_category"].groupby("year")["value"].sum().to_dict() == {
+        2022: 1105, 2023: 1342}
+    # 1342 items over 7 units: 1342 = 7 * 191 + 5, so the first five units have 192.
+    units = _rows(seed_frames["by_unit"], "year", "unit")
+    assert units[(2023, "街道本级")] == 192 and units[(2023, "友谊社区")] == 191
+
+
+def test_application_frames_hold_table_b_and_c(seed_frames):
+    tables = {2021: seed_tables.sample_2021(), 2022: seed_tables.sample_2022(),
+              2023: seed_tables.seed_2023()}
+    applicants = _rows(seed_frames["applicants"], "year", "row", "applicant_class")
+    assert applicants == {(y, row, cls): tables[y][1][(row, cls)] for y in tables
+                          for row in ("new", "carried_in") for cls, _ in statutory.APPLICANT_CLASSES}
+    assert applicants[(2022, "new", "business")] == 1
+    assert applicants[(2022, "carried_in", "natural")] == 1
+    outcomes = {k: v for k, v in _rows(seed_frames["outcomes"], "year", "group").items() if v}
+    assert outcomes == {(2021, "disclosed"): 1, (2022, "disclosed"): 2, (2022, "partial"): 1,
+                        (2022, "other"): 1, (2023, "unavailable"): 1}
+    review = {k: v for k, v in _rows(seed_frames["review"], "year", "case", "result").items() if v}
+    assert review == {(2022, "review", "upheld"): 1}
+    assert len(seed_frames["review"]) == 3 * 3 * 4  # every year, case and result, zeros included
+    # one row per answered application, without its ID: the notebook shows no register rows
+    assert seed_frames["answer_time"].values.tolist() == [[2023, 10, 1]]
+    assert list(seed_frames["answer_time"].columns) == ["year", "working_days", "on_time"]
+
+
+def test_frames_of_the_year_returns(seed_frames):
+    subs = seed_frames["submissions"]
+    assert len(subs) == 7 * 4 and set(subs["status"]) == {"confirmed"}
+    assert seed_frames["findings"][["rule", "severity", "unit"]].values.tolist() == [
+        ["IN101", "note", "青松社区"]]
+
+
+def test_a_figure_is_drawn_from_the_frame_it_is_given(data):
+    """The notebook's way to change a chart's numbers: edit the frame, build again."""
+    edited = registry.dashboard_frames(data)
+    edited["proactive_total"] = pd.DataFrame({"year": [2022, 2023], "value": [7, 9]})
+    fig = registry.dashboard_figures(data, edited)["proactive_total"]
+    assert list(_trace(fig, "主动公开条数").y) == [7, 9]
+    assert _totals_text(fig) == ["7条", "9条<br>比上年增加2条"]
+
+
+def test_captions_start_each_section_once():
+    md = registry.captions(["proactive_total", "by_category", "applicants", "my_chart"])
+    assert md["proactive_total"].startswith("## 一、主动公开\n\n### 主动公开政府信息条数\n\n每年主动公开")
+    assert md["by_category"].startswith("### 按内容类别\n\n")
+    assert md["applicants"].startswith("## 二、依申请公开\n\n### 收到的申请")
+    assert "显示范围：全街道汇总和各单位页面" in md["applicants"]
+    assert md["my_chart"] == "### my_chart"
+
+
+def test_frames_are_shown_in_chinese(data, seed_frames):
+    unit_frames = registry.dashboard_frames(data.for_unit("街道本级"))
+    for key, frame in [*seed_frames.items(), *unit_frames.items()]:
+        shown = frames.labelled(frame)
+        assert not [c for c in shown.columns if re.search(r"[A-Za-z]", c)], key
+        for column in shown.columns.drop(["规则编号"], errors="ignore"):
+            latin = [v for v in shown[column] if isinstance(v, str) and re.search(r"[A-Za-z]", v)]
+            assert not latin, (key, column, latin)
+    shown = frames.labelled(seed_frames["applicants"])
+    assert shown.iloc[0].to_dict() == {"年度": 2021, "申请": "一、本年新收政府信息公开申请数量",
+                                       "申请人类型": "自然人", "数量": 2}
+    assert frames.labelled(seed_frames["by_channel"])["数量"].tolist() == [1105, 1342]

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,32 @@ def test_a_second_run_on_the_same_outputs_waits_for_none_and_says_why(repo_root,
                 pass
     assert main(argv) == 0           # released: the next run goes ahead
     assert (out / outputs_folder.STORE_NAME).is_file()
+
+
+def test_a_killed_holder_leaves_no_lock_behind(tmp_path):
+    from pipeline.build import outputs_folder
+
+    out = tmp_path / "outputs"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path\n"
+         "from pipeline.build.outputs_folder import outputs_lock\n"
+         f"with outputs_lock(Path({str(out)!r})):\n"
+         "    print('held', flush=True); time.sleep(120)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        started = time.monotonic()
+        with pytest.raises(outputs_folder.Busy):
+            with outputs_folder.outputs_lock(out):
+                pass
+        assert time.monotonic() - started < 1.0  # refused at once, not after a wait
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    with outputs_folder.outputs_lock(out):  # the dead holder's lock went with it
+        pass
 
 
 def test_tables_writes_the_consolidated_workbook_and_check_says_how(repo_root, tmp_path, capsys):

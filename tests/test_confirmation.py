@@ -9,10 +9,10 @@ from datetime import date
 import openpyxl
 import pytest
 
-from pipeline.consolidate.year_total import consolidate_year
 from pipeline.workbooks import filenames, layout, reading
 from pipeline.workbooks.template import write_workbook
 from tests import officer
+from tests.consolidation import consolidate_year
 
 UNIT = "青松社区"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.consolidate.year_total import consolidate_year
 from pipeline.core import statutory
 from pipeline.core.model import YearTables
 from pipeline.core.records import Application, Case, Fact, Header, Source
 from pipeline.review.table_rules import review_year
 from tests import seed_tables as st
+from tests.consolidation import consolidate_year
 
 YEAR_END = date(2023, 12, 31)
 

@@ -12,8 +12,14 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
-from pipeline.dashboards import site
-from pipeline.notebooks import NotebookError, declared_parameters, notebook_path, run_notebook
+from pipeline.dashboards import registry, site
+from pipeline.notebooks import (
+    NOTEBOOKS_DIR,
+    NotebookError,
+    declared_parameters,
+    notebook_path,
+    run_notebook,
+)
 
 UNITS = ("街道本级", "青松社区", "明德社区", "和顺社区", "康宁社区", "兴业社区", "友谊社区")
 
@@ -85,11 +91,48 @@ def test_write_page_is_self_contained(tmp_path):
     assert not list(tmp_path.glob(".*"))  # written through a temp file, nothing left behind
 
 
-def test_write_pages_refuses_unit_with_all_units(seed_store, tmp_path):
+def test_words_on_the_page_are_escaped(tmp_path):
+    """The template escapes every word it is given (autoescape): a unit or notice holding
+    markup shows as text and cannot break the page."""
+    nav = site.nav_links(["<b>社区</b>"], None)
+    text = site.render_page(_figs(), "看板<script>alert(1)</script>", "副标题 & 说明", nav=nav,
+                            notice='注意："<i>草稿</i>"', generated=date(2024, 1, 10))
+    assert "<title>看板&lt;script&gt;alert(1)&lt;/script&gt;</title>" in text
+    assert "<p>副标题 &amp; 说明 · 生成日期：2024年1月10日</p>" in text
+    assert '<p class="notice" role="alert">注意：&#34;&lt;i&gt;草稿&lt;/i&gt;&#34;</p>' in text
+    assert '<a href="%3Cb%3E%E7%A4%BE%E5%8C%BA%3C/b%3E.html">&lt;b&gt;社区&lt;/b&gt;</a>' in text
+    assert "<b>" not in text and "<i>" not in text
+    assert text.count("Plotly.newPlot(") == 2
+
+
+def test_a_page_without_notice_or_charts(tmp_path):
+    text = site.render_page([], "看板", "副标题", generated=date(2024, 1, 10))
+    assert 'class="notice"' not in text and 'class="chart"' not in text
+    assert "<main>\n\n<p class=\"note\">" in text
+    assert text.endswith("</html>\n")
+
+
+def _write(data, out, **kw):
+    """Every page's figures from the registry, then the pages, as the notebook does."""
+    pages = site.page_data(data, **kw)
+    return site.write_pages(pages, {n: registry.dashboard_figures(p) for n, p in pages.items()},
+                            out)
+
+
+def test_page_data_refuses_unit_with_all_units(seed_store, tmp_path):
     data = site.load_data(seed_store, 2023)
     with pytest.raises(ValueError, match="不能同时使用"):
-        site.write_pages(data, tmp_path, unit="青松社区", all_units=True)
-    assert list(tmp_path.iterdir()) == [seed_store]
+        site.page_data(data, unit="青松社区", all_units=True)
+    assert list(site.page_data(data, all_units=True, units=["明德社区"])) == [
+        "index.html", "明德社区.html"]
+    assert list(site.page_data(data, unit="明德社区")) == ["明德社区.html"]
+
+
+def test_a_page_without_figures_is_refused(seed_store, tmp_path):
+    pages = site.page_data(site.load_data(seed_store, 2023), all_units=True, units=["明德社区"])
+    with pytest.raises(ValueError, match="没有页面 明德社区.html 的图表"):
+        site.write_pages(pages, {"index.html": {}}, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def _nav_hrefs(path) -> list[str]:
@@ -99,11 +142,11 @@ def _nav_hrefs(path) -> list[str]:
 def test_the_menu_links_only_pages_that_exist(seed_store, tmp_path):
     data = site.load_data(seed_store, 2023)
     out = tmp_path / "dashboards"
-    (page,) = site.write_pages(data, out, unit="青松社区")
+    (page,) = _write(data, out, unit="青松社区")
     assert _nav_hrefs(page) == ["青松社区.html"]   # no index or other unit written yet
-    (index,) = site.write_pages(data, out)
+    (index,) = _write(data, out)
     assert _nav_hrefs(index) == ["index.html", "青松社区.html"]
-    (page,) = site.write_pages(data, out, unit="明德社区")
+    (page,) = _write(data, out, unit="明德社区")
     assert _nav_hrefs(page) == ["index.html", "青松社区.html", "明德社区.html"]  # units' order
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["index.html", "青松社区.html", "明德社区.html"])
@@ -120,9 +163,14 @@ def test_notebook_is_committed_clean_with_declared_parameters():
                       "units": "[]", "store_path": '"../outputs/xxgk.sqlite"',
                       "output_dir": '"../outputs/2023/dashboards"', "config_path": '""',
                       "draft": "False"}
-    # Markdown in Chinese explains the charts.
+    # Markdown in Chinese explains the notebook; each chart's caption comes from the registry
+    # (shown when the notebook runs, see test_run_dashboards_executes_the_notebook).
     md = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert "按内容类别" in md and "据已公开报表" in md
+    assert "据已公开报表" in md and "figures" in md
+    # The pages are written from the figures the notebook holds, in a cell of their own.
+    [write] = [c for c in code if "write-pages" in c.metadata.get("tags", [])]
+    assert "site.write_pages(pages, figures, output_dir)" in write.source
+    assert code[-1] is write
 
 
 def test_unknown_parameter_is_refused_before_a_kernel_starts(tmp_path):
@@ -168,6 +216,13 @@ def test_run_dashboards_executes_the_notebook(seed_store, tmp_path, repo_root):
     outputs_ = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs_ if o.output_type == "error"]
     assert sum("application/vnd.plotly.v1+json" in o.get("data", {}) for o in outputs_) == 12
+    # each chart of the page with its caption and the table behind it
+    captions = [o.data["text/markdown"] for o in outputs_ if "text/markdown" in o.get("data", {})]
+    assert len(captions) == 12
+    assert captions[1].startswith("### 按内容类别\n\n各内容类别（类别名单来自配置文件）")
+    assert captions[0].startswith("## 一、主动公开\n\n### 主动公开政府信息条数")
+    tables = [o.data["text/html"] for o in outputs_ if "text/html" in o.get("data", {})]
+    assert len(tables) == 12 and "<th>年度</th>" in tables[0] and "<td>1342</td>" in tables[0]
     assert any("团结大街街道2023年政府信息公开工作看板" in o.get("text", "") for o in outputs_)
     assert not list((outputs / "2023" / "notebooks").glob(".*"))
 
@@ -196,3 +251,27 @@ def test_missing_store_or_year_is_a_clear_error(seed_store, tmp_path):
     with pytest.raises(ValueError, match="没有2019年的数据"):
         site.run_dashboards(seed_store, 2019, tmp_path / "outputs")
     assert not (tmp_path / "outputs").exists()
+
+
+def test_a_figure_changed_in_the_notebook_is_the_one_on_the_page(seed_store, tmp_path):
+    """The analyst's way: a cell before the write cell changes one figure of the index and
+    drops one of a unit page; the pages written show exactly that."""
+    nb = nbformat.read(notebook_path("dashboard.ipynb"), as_version=4)
+    [at] = [i for i, c in enumerate(nb.cells) if "write-pages" in c.metadata.get("tags", [])]
+    nb.cells.insert(at, nbformat.v4.new_code_cell(
+        'figures["index.html"]["by_category"].update_layout(title_text="分析员改过的标题")\n'
+        'del figures["青松社区.html"]["findings"]'))
+    edited = tmp_path / "edited.ipynb"
+    nbformat.write(nb, edited)
+    dash = tmp_path / "dashboards"
+    run_notebook(edited, tmp_path / "executed.ipynb", {
+        "year": 2023, "all_units": True, "units": ["青松社区"], "store_path": str(seed_store),
+        "output_dir": str(dash)}, cwd=NOTEBOOKS_DIR)
+
+    assert sorted(p.name for p in dash.iterdir()) == ["index.html", "青松社区.html"]
+    index = (dash / "index.html").read_text(encoding="utf-8")
+    assert "分析员改过的标题" in index and "主动公开信息条数（按内容类别）" not in index
+    assert "主动公开信息条数（按公开渠道" in index and index.count('class="chart"') == 12
+    unit = (dash / "青松社区.html").read_text(encoding="utf-8")
+    assert "分析员改过的标题" not in unit and "主动公开信息条数（按内容类别）" in unit
+    assert unit.count('class="chart"') == 9 and "审核发现的问题" not in unit

@@ -3,7 +3,7 @@ State Council's published holiday schedules, not with the code under test."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from pipeline.core.records import Application, Source
 from pipeline.review.deadlines import (
     CalendarYearUnknown,
+    add_working_days,
     assess,
     assess_register,
     deadline_for,
@@ -58,6 +59,20 @@ def test_the_day_of_receipt_does_not_count_and_an_earlier_end_gives_zero():
     assert working_days_between(date(2023, 5, 9), date(2023, 5, 8)) == 0
     # Fri May 19 → Mon May 22: only Monday.
     assert working_days_between(date(2023, 5, 19), date(2023, 5, 22)) == 1
+
+
+def test_the_cached_loops_count_the_days_chinesecalendar_counts():
+    # The library's own get_workdays and find_workday are the reference (deadlines counts with
+    # a cached loop because they are ~40 times slower): every start day from December 2022 to
+    # January 2024, so two year ends, two Spring Festivals and their make-up weekends.
+    for i in range(427):
+        day = date(2022, 12, 1) + timedelta(days=i)
+        after = day + timedelta(days=1)
+        for span in (1, 45):
+            end = day + timedelta(days=span)
+            assert working_days_between(day, end) == len(chinese_calendar.get_workdays(after, end))
+        for n in (1, 40):  # find_workday(k, d): the (k + 1)-th working day from d on
+            assert add_working_days(day, n) == chinese_calendar.find_workday(n - 1, after)
 
 
 def test_unknown_year_raises_a_clear_exception():

@@ -14,7 +14,6 @@ import pytest
 
 from pipeline.build import checking, outputs_folder
 from pipeline.cli.main import main
-from pipeline.consolidate.year_total import consolidate_year
 from pipeline.core import normalize
 from pipeline.core.config import ConfigError, load_config
 from pipeline.core.records import Application, Header, Source
@@ -23,6 +22,7 @@ from pipeline.speed.parsing import ingest_year
 from pipeline.workbooks import filenames, layout
 from pipeline.workbooks.reading import ingest_file
 from pipeline.workbooks.template import QuarterData, write_workbook
+from tests.consolidation import consolidate_year
 from tests.shared import copy_tree
 
 APPS = layout.SHEET_APPLICATIONS

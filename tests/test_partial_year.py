@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from pipeline import store
-from pipeline.dashboards import charts, dashboard_data, site
+from pipeline.dashboards import dashboard_data, registry, site
 from tests.conftest import build_seed_store
 
 
@@ -24,6 +24,13 @@ def partial_store(tmp_path_factory, config):
     con.commit()
     con.close()
     return path
+
+
+def _write(data, out, **kw):
+    """Every page's figures from the registry, then the pages, as the notebook does."""
+    pages = site.page_data(data, **kw)
+    return site.write_pages(pages, {n: registry.dashboard_figures(p) for n, p in pages.items()},
+                            out)
 
 
 def _items(path, year, quarters):
@@ -43,20 +50,19 @@ def test_a_partial_year_is_compared_over_the_same_quarters(partial_store):
     assert data.through == 2 and data.completeness.partial
     # the published 2021 has no quarters: it cannot be compared like with like
     assert data.sources == {2022: "q2", 2023: "q2"}
-    fig = charts.dashboard_figures(data)["proactive_total"]
+    fig = registry.dashboard_figures(data)["proactive_total"]
     bar = fig.data[0]
     assert list(bar.x) == ["2022年1—2季度", "2023年1—2季度"]
     assert list(bar.y) == [_items(partial_store, 2022, (1, 2)), _items(partial_store, 2023, (1, 2))]
     assert _items(partial_store, 2022, (1, 2)) < _items(partial_store, 2022, (1, 2, 3, 4))
     # the quarter chart holds only the first two quarters of every year
-    quarters = charts.dashboard_figures(data)["by_quarter"]
+    quarters = registry.dashboard_figures(data)["by_quarter"]
     assert all(sum(t.y[2:]) == 0 for t in quarters.data)
 
 
 def test_every_page_of_a_partial_year_says_how_far_the_data_go(partial_store, config,
                                                                tmp_path):
-    pages = site.write_pages(site.load_data(partial_store, 2023), tmp_path,
-                                   all_units=True)
+    pages = _write(site.load_data(partial_store, 2023), tmp_path, all_units=True)
     assert len(pages) == 1 + len(config.units)
     for page in pages:
         text = page.read_text(encoding="utf-8")
@@ -66,15 +72,14 @@ def test_every_page_of_a_partial_year_says_how_far_the_data_go(partial_store, co
 
 
 def test_a_draft_says_so_on_every_page(partial_store, tmp_path):
-    pages = site.write_pages(site.load_data(partial_store, 2023, draft=True),
-                                   tmp_path, all_units=True)
+    pages = _write(site.load_data(partial_store, 2023, draft=True), tmp_path, all_units=True)
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert "【草稿】" in text and "草稿：数据截至第2季度" in text
 
 
 def test_a_complete_year_carries_no_notice(seed_store, tmp_path):
-    [page] = site.write_pages(site.load_data(seed_store, 2023), tmp_path)
+    [page] = _write(site.load_data(seed_store, 2023), tmp_path)
     text = page.read_text(encoding="utf-8")
     assert "数据不完整" not in text and "草稿" not in text
 
@@ -89,3 +94,30 @@ def test_the_report_of_a_partial_year_can_only_be_a_draft(partial_store, config)
         report_model.require_final(model, draft=False)
     report_model.require_final(model, draft=True)  # a draft may be made
     assert model.draft_note() == "草稿（数据截至第2季度，14本未确认（其中未填14本））"
+
+
+def test_each_chart_does_what_the_registry_says_of_a_partial_year(partial_store):
+    """Partial: SAME_QUARTERS and FROM_REGISTERS compare 2022 and 2023 over quarters 1–2 only
+    (no published year, no year tables); THIS_YEAR shows 2023 alone; UNCHANGED shows the
+    whole report year, quarters 3 and 4 included."""
+    data = site.load_data(partial_store, 2023)
+    frames = registry.dashboard_frames(data)
+    partial = {c.key: c.partial for c in registry.CHARTS}
+    for key, frame in frames.items():
+        years = set(frame["year"])
+        if partial[key] is registry.Partial.THIS_YEAR:
+            assert years == {2023}, key
+        elif partial[key] is registry.Partial.UNCHANGED:
+            assert years <= {2023}, key
+        else:
+            assert years <= {2022, 2023}, key
+            if "quarter" in frame:
+                assert set(frame["quarter"]) <= {1, 2}, key
+    assert set(frames["submissions"]["quarter"]) == {1, 2, 3, 4}
+    # from the facts, not table B's whole year: 2022's first two quarters only
+    assert frames["proactive_total"]["value"].tolist() == [_items(partial_store, 2022, (1, 2)),
+                                                           _items(partial_store, 2023, (1, 2))]
+    assert set(frames["interpretations"]["series"]) == {"会议"}  # no published 合计
+    review = registry.dashboard_figures(data, frames)["review"]
+    # 2022's review case is not compared with half of 2023, which has none
+    assert review.data == () and review.layout.annotations[0].text == "各年度均无行政复议、行政诉讼案件"

@@ -1,6 +1,6 @@
 """Personal data never leaves the workbooks, and text from the workbooks never becomes a formula.
 
-The sample registers hold invented applicants (pipeline.sample.SAMPLE_PERSONAL_DATA); one more,
+The sample registers hold invented applicants (pipeline.sample.demo.SAMPLE_PERSONAL_DATA); one more,
 with distinctive values, is planted in the office's register, in the case register, and typed
 by mistake into cells that are read (a phone number in a date cell, an ID number in an amount
 cell). After a full `xxgk build`, every file under outputs/ (DOCX and XLSX unzipped, SQLite

@@ -9,13 +9,13 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from pipeline.consolidate.year_total import consolidate_year
 from pipeline.core import statutory
 from pipeline.core.cell_names import where
 from pipeline.core.model import YearTables
 from pipeline.core.records import Application, Case, Fact, Header, Source
 from pipeline.review.table_rules import review_year
 from tests import seed_tables as st
+from tests.consolidation import consolidate_year
 
 YEAR = 2023
 UNITS = ("街道本级", "青松社区", "明德社区")

@@ -10,7 +10,6 @@ import pytest
 
 from pipeline import store
 from pipeline.consolidate.unit_part import fact_sums
-from pipeline.consolidate.year_total import consolidate_year
 from pipeline.core import statutory
 from pipeline.core.model import YearTables
 from pipeline.core.records import Application, Fact, Source
@@ -19,6 +18,7 @@ from pipeline.report.office_text import read_paragraphs
 from pipeline.sample.office_words import write_sample_paragraphs
 from pipeline.store import StoreContent, write_store
 from tests import seed_tables
+from tests.consolidation import consolidate_year
 from tests.test_consolidate import headers_for
 
 

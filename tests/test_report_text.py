@@ -61,10 +61,6 @@ def test_approx_agrees_with_the_range_the_words_mean():
     assert placeholders.approx_agrees(16, 16) and not placeholders.approx_agrees(16, 17)
 
 
-def test_amounts_keep_their_decimals():
-    assert placeholders.fmt_number(0.35) == "0.35" and placeholders.fmt_number(2.0) == "2" and placeholders.fmt_number(0) == "0"
-
-
 def test_render_fills_known_placeholders_and_leaves_others_visible(config):
     values = placeholders.placeholder_values(config, tiny_data())
     text = "公开{items_published_approx}条（{items_published}），会议解读{interpretations_会议}次，" \

@@ -1,4 +1,4 @@
-"""The fast paths of pipeline.safety, on tiny hand-made zips and sheets: one bounded inflate
+"""The fast paths of the safety scan (pipeline.workbooks.safety), on tiny hand-made zips and sheets: one bounded inflate
 call per member, the "!" test before the declaration search, the screens before the used-area
 count, the formula search and the number search, and the remembered workbook parts. Each must
 refuse and report what the rules say; the used-area screens are also held against the count as

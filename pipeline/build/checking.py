@@ -1,4 +1,4 @@
-"""One run of the pipeline: workbooks → ingestion → consolidation and review → store → notebooks.
+"""A check: workbooks → reading → each unit's part → the year → review → store, for every year.
 
 Every year up to the report year is rebuilt from its inputs (quarter workbooks, or else the
 published tables of that year), so the store always has the history the charts and rule 6 need.
@@ -7,13 +7,13 @@ published tables of that year), so the store always has the history the charts a
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.build.outputs_folder import CACHE_DIR, findings_paths, remove_leftovers, store_path
+from pipeline.build.plain import PlainReader
 from pipeline.consolidate import year_total
 from pipeline.core.config import Config
 from pipeline.core.findings import Finding, finding
@@ -22,8 +22,8 @@ from pipeline.outputs.findings_file import write_findings
 from pipeline.report import office_text
 from pipeline.report.model import build_report_model
 from pipeline.review import returns, table_rules
-from pipeline.speed import cache, incremental, parsing, process_pool
-from pipeline.store import StoreContent, Writer, read_state
+from pipeline.speed.reader import Reader
+from pipeline.store import StoreContent
 from pipeline.workbooks import folders, published
 from pipeline.workbooks.filenames import published_path
 
@@ -61,51 +61,30 @@ class CheckResult:
         return returns.completeness(self.year, self.content.submissions, self.errors)
 
 
-def _hash_inputs(walks: dict[int, folders.Walk], checked: set[str]) -> list[tuple]:
-    """(path, sha256, size, device, inode, mtime_ns) of every regular file of the years'
-    folders (as walked when the run began: what is not a regular file, such as a FIFO that
-    would block a read, is skipped there); the digests of those `checked` (relative names)
-    were taken by this run already."""
-    out = []
-    for y, walked in walks.items():
-        for parts, path in walked.files:
-            rel = "/".join((str(y), *parts))
-            sha, size, (device, inode, mtime_ns, _) = cache.signed_digest(
-                path, checked=rel in checked)
-            out.append((rel, sha, size, device, inode, mtime_ns))
-    return out
-
-
 def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
-          command: str = "check") -> CheckResult:
+          command: str = "check", plain: bool = False) -> CheckResult:
     """Read, consolidate and review every year up to `year`; write the store and the year's
-    findings under outputs/. A rerun reads and works out again only the units whose
-    workbooks changed (pipeline.incremental)."""
-    with process_pool.collector_paused():  # a run makes ~100 records per workbook and no cycles
-        return _check(cfg, workbooks_dir, outputs_dir, year, command)
+    findings under outputs/.
 
-
-def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
-           command: str) -> CheckResult:
+    The workbooks are read through speed.reader.Reader (parse cache, process pool, reruns that
+    redo only the units whose workbooks changed); `plain` reads them one by one instead
+    (build.plain), which gives the same result."""
     started = datetime.now()
-    hashed_ns = time.time_ns()
     remove_leftovers(outputs_dir)
     result = CheckResult(year)
     content = result.content
-    before = incremental.previous(cfg, read_state(store_path(outputs_dir)),
-                                  workbooks_dir)
-    content.kept = None if before is None else {}
     years = [y for y in available_years(workbooks_dir) if y <= year]
     if year not in years:
         years.append(year)
     walks = {y: folders.walk(workbooks_dir / str(y)) for y in years}  # the files this run reads
-    with Writer(store_path(outputs_dir), update=before is not None) as writer:
+    read = (PlainReader if plain else Reader)(cfg, workbooks_dir, store_path(outputs_dir),
+                                              outputs_dir / CACHE_DIR)
+    with read as reader:
         previous: YearTables | None = None
-        checked: set[str] = set()  # workbooks whose digest this run took
         for y in years:
             result.findings += folders.skipped_findings(walks[y], y)
-            tables, year_findings = _year_tables(cfg, workbooks_dir, outputs_dir, y, previous,
-                                                 content, before, checked, writer, walks[y])
+            tables, year_findings = _year_tables(cfg, reader, workbooks_dir, y, walks[y],
+                                                 previous, content)
             if tables is None:
                 if y == year:
                     result.findings.append(finding("ID001", year=y, folder=str(workbooks_dir)))
@@ -123,8 +102,6 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
             result.tables[y] = tables
             previous = tables
         content.findings = result.findings
-        content.input_files = _hash_inputs(walks, checked)
-        content.state = incremental.state(cfg, hashed_ns)
 
         def review_text(con) -> list[Finding]:
             """The report text as it will be written, reviewed against the tables (TX rules)."""
@@ -132,33 +109,26 @@ def _check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int,
                 return []
             return list(build_report_model(con, cfg, year).findings)
 
-        writer.finish(content, version=__version__, report_year=year, command=command,
+        reader.finish(content, walks, version=__version__, report_year=year, command=command,
                       started=started, review=review_text)
     xlsx, js = findings_paths(outputs_dir, year)
     write_findings(xlsx, js, result.findings)
     return result
 
 
-def _year_tables(cfg, workbooks_dir, outputs_dir, y, previous, content, before, checked, writer,
-                 walked):
-    """The year's tables from its quarter workbooks (the rows of the units worked out again
-    go to `writer`), else from its published tables."""
+def _year_tables(cfg: Config, reader: Reader | PlainReader, workbooks_dir: Path, y: int,
+                 walked: folders.Walk, previous: YearTables | None, content: StoreContent
+                 ) -> tuple[YearTables | None, list[Finding]]:
+    """The year's tables from its quarter workbooks (every unit's part, added up), else from
+    its published tables; and the findings of reading them."""
     if has_quarter_workbooks(workbooks_dir, y):
-        read = incremental.read_year(cfg, workbooks_dir, y, walked,
-                                     parsing.cache_path(outputs_dir / CACHE_DIR, y), before,
-                                     writer)
-        checked.update(read.checked)
-        parts = [o.part for o in read.owned]
-        tables, sums, findings = year_total.combine(cfg, y, parts, previous, read.as_of)
-        read_findings = incremental.file_order(read.files,
-                                               (f for o in read.owned for f in o.findings))
+        units = reader.year(y, walked)
+        tables, sums, findings = year_total.combine(cfg, y, units.parts, previous, units.as_of)
         content.submissions += returns.submissions(
-            cfg, y, [h for p in parts for h in p.headers],
-            [*read_findings, *(f for p in parts for f in p.findings)])
+            cfg, y, [h for p in units.parts for h in p.headers],
+            [*units.findings, *(f for p in units.parts for f in p.findings)])
         content.fact_sums += [(y, *k, v) for k, v in sums.items()]
-        if content.kept is not None:
-            content.kept[y] = {o.unit for o in read.owned if not o.fresh}
-        return tables, [*read_findings, *findings]
+        return tables, [*units.findings, *findings]
     p = published_path(workbooks_dir, y)
     if p.is_file():
         tables, found = published.read_published(p, y, file=f"{y}/{p.name}")

@@ -4,11 +4,12 @@ the leftovers of a killed run, and the record of a year's final report."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+
+import filelock
 
 from pipeline.core import atomic
 
@@ -18,7 +19,7 @@ STORE_NAME = "xxgk.sqlite"
 CACHE_DIR = "cache"
 
 
-# What a killed run can leave under outputs/: pipeline.atomic's temp files (and SQLite's
+# What a killed run can leave under outputs/: pipeline.core.atomic's temp files (and SQLite's
 # journal beside the store's), and the notebook papermill was still writing. None of them is an
 # output; every run starts by removing them.
 LEFTOVERS = (".*.tmp", ".*.tmp-journal", ".*.running.ipynb")
@@ -31,31 +32,22 @@ class Busy(Exception):
     """Another xxgk run holds the outputs folder."""
 
 
-def _try_lock(fh) -> None:
-    """Lock the open file exclusively without waiting; OSError when another process holds it.
-    The operating system releases the lock when the holder ends, even when killed."""
-    if sys.platform == "win32":
-        import msvcrt
-
-        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
 @contextmanager
 def outputs_lock(outputs_dir: Path) -> Iterator[None]:
     """One run at a time per outputs folder: a second run would take the first one's temp
     files for leftovers of a killed run and remove them, and the two would overwrite each
     other's outputs."""
     outputs_dir.mkdir(parents=True, exist_ok=True)
-    with open(outputs_dir / LOCK_NAME, "a+b") as fh:
-        try:
-            _try_lock(fh)
-        except OSError:
-            raise Busy(f"另一个 xxgk 正在使用输出目录 {outputs_dir}（例如另一个窗口中的 xxgk build）。"
-                       "请等它结束后再运行；同时运行会互相覆盖结果。") from None
+    # The operating system's lock (flock, or msvcrt on Windows), not a marker file: it goes
+    # with the holder, even a killed one. Timeout 0: the second run is told at once, not made
+    # to wait.
+    lock = filelock.FileLock(outputs_dir / LOCK_NAME, timeout=0, fallback_to_soft=False)
+    try:
+        held = lock.acquire()
+    except filelock.Timeout:
+        raise Busy(f"另一个 xxgk 正在使用输出目录 {outputs_dir}（例如另一个窗口中的 xxgk build）。"
+                   "请等它结束后再运行；同时运行会互相覆盖结果。") from None
+    with held:  # released on leaving
         yield
 
 

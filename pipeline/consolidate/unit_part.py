@@ -5,6 +5,7 @@ three comes from the application register, table four from the case register."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
@@ -12,9 +13,11 @@ from typing import NamedTuple
 from pipeline.core import statutory
 from pipeline.core.cell_names import TABLE_HEADINGS
 from pipeline.core.findings import Finding
+from pipeline.core.numbers import as_stored
 from pipeline.core.records import Application, Case, Fact, Header, Lineage, Source
 from pipeline.review.deadlines import assess_register, at_row
-from pipeline.workbooks import layout
+from pipeline.workbooks import layout, reading
+from pipeline.workbooks.reading import FileResult
 
 _OUTCOMES = frozenset(r.key for r in statutory.OUTCOME_ROWS)
 
@@ -34,14 +37,6 @@ _TOTAL = statutory.TOTAL[0]
 _STOCK_LABEL = statutory.table_a_column_label(*sorted(statutory.STOCK_CELLS)[0])
 
 
-def _number(v):
-    """Sums of integral floats are shown as integers; amounts are rounded off float noise."""
-    if type(v) is int:  # a count: nothing to round (~100 calls a workbook)
-        return v
-    v = round(v, 6)
-    return int(v) if float(v).is_integer() else v
-
-
 def _src(source: Source | None) -> tuple[str | None, str | None, str | None]:
     return (source.file, source.sheet, source.cell) if source else (None, None, None)
 
@@ -59,7 +54,7 @@ class _Tally:
             where: tuple[str | None, str | None, str | None]) -> None:
         """`where`: the file, sheet and cell the value came from."""
         cell = (tbl, key)
-        self.cells[cell] = _number(self.cells.get(cell, 0) + (value or 0))
+        self.cells[cell] = as_stored(self.cells.get(cell, 0) + (value or 0))
         self.lineage.append(Lineage(self.year, tbl, key[0], key[1], unit, quarter, *where,
                                     value))
 
@@ -216,7 +211,7 @@ def fact_sums(facts: list[Fact]) -> FactSums:
     for f in facts:
         if f.value is not None and f.topic in _SUMMED_TOPICS:
             k = (f.topic, "" if f.topic == "disclosure" and f.dim else f.key, f.dim)
-            sums[k] = _number(sums.get(k, 0) + f.value)
+            sums[k] = as_stored(sums.get(k, 0) + f.value)
     return sums
 
 
@@ -294,7 +289,7 @@ def consolidate_unit(year: int, unit: str, headers: list[Header], facts: list[Fa
     on_time = {(a.unit, a.app_id): ok for a, _, ok in register}
     flags = [on_time[(a.unit, a.app_id)] for a in closed]
     return UnitPart(unit, headers, tally.cells, fact_sums(facts),
-                    _number(sum(a.fee for a in closed)),
+                    as_stored(sum(a.fee for a in closed)),
                     (flags.count(True), flags.count(False), flags.count(None)),
                     [(a.app_id, a.unit) for a in carried_in], findings,
                     tally.lineage, register, case_rows, registered=_registered(apps),
@@ -353,3 +348,15 @@ def year_as_of(year: int) -> date:
     """The day a year's open applications are judged on: 31 December, or today while the year
     runs."""
     return min(date(year, 12, 31), date.today())
+
+
+def part_from_files(year: int, unit: str, results: Sequence[FileResult], as_of: date
+                    ) -> UnitPart:
+    """A unit's part of the year from the reading of its files (a unit-quarter with two files
+    keeps neither, see reading.reject_duplicates)."""
+    reading.reject_duplicates(results)
+    accepted = [r for r in results if r.accepted]
+    return consolidate_unit(
+        year, unit, [r.header for r in accepted], [f for r in accepted for f in r.facts],
+        [a for r in accepted for a in r.applications], [c for r in accepted for c in r.cases],
+        as_of)

@@ -5,7 +5,6 @@ two units' registers, dates after today)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
 from pipeline.consolidate.unit_part import (
@@ -15,26 +14,15 @@ from pipeline.consolidate.unit_part import (
     FactSums,
     Registered,
     UnitPart,
-    _number,
-    consolidate_unit,
-    year_as_of,
 )
 from pipeline.core import statutory
 from pipeline.core.config import Config
 from pipeline.core.findings import Finding, finding
 from pipeline.core.model import YearTables, empty_tables
-from pipeline.core.records import SUPERVISION_KEYS, Application, Case, Fact, Header, Lineage
+from pipeline.core.numbers import as_stored
+from pipeline.core.records import SUPERVISION_KEYS, Header
 
 QUARTERS = (1, 2, 3, 4)
-
-
-@dataclass
-class Consolidation:
-    tables: YearTables
-    lineage: list[Lineage]
-    applications: list[tuple[Application, int | None, bool | None]]
-    cases: list[Case]
-    findings: list[Finding]
 
 
 def _latest_quarters(headers: list[Header]) -> dict[str, int]:
@@ -70,10 +58,10 @@ def _figures(sums: FactSums, parts: list[UnitPart]) -> dict[str, int | float | N
             totals["interpretations"] += v
         elif topic == "supervision" and key in SUPERVISION_KEYS:
             totals[key] += v
-    figures = {k: _number(totals[k]) for k in ("items_published", "interpretations",
+    figures = {k: as_stored(totals[k]) for k in ("items_published", "interpretations",
                                                  *SUPERVISION_KEYS)}
     figures["categories_published"] = sum(1 for v in per_category.values() if v > 0)
-    figures["fee_charged_yuan"] = _number(sum(p.fee for p in parts))
+    figures["fee_charged_yuan"] = as_stored(sum(p.fee for p in parts))
     # The answers that could be judged, and apart from them those whose dates or consultation
     # days could not be counted (each has its finding): one bad row leaves the others counted.
     for i, key in enumerate(("answered_on_time", "answered_late", "answered_unknown")):
@@ -87,7 +75,7 @@ def add_sums(parts: list[UnitPart]) -> FactSums:
     for part in parts:
         for k, v in part.sums.items():
             sums[k] += v
-    return {k: _number(v) for k, v in sums.items()}
+    return {k: as_stored(v) for k, v in sums.items()}
 
 
 def _carried_in_check(year: int, previous: YearTables, carried_in: list[tuple[str, str]]
@@ -99,7 +87,7 @@ def _carried_in_check(year: int, previous: YearTables, carried_in: list[tuple[st
         return []
     listed = "：" + "、".join(f"{a}（{u}）" for a, u in carried_in) if carried_in else ""
     return [finding("CS008", year=year, carried_out=statutory.TABLE_B_ROW["carried_out"].label,
-                    expected=_number(expected), found=len(carried_in), listed=listed)]
+                    expected=as_stored(expected), found=len(carried_in), listed=listed)]
 
 
 def _registered_twice(year: int, parts: list[UnitPart]) -> list[Finding]:
@@ -153,7 +141,7 @@ def combine(cfg: Config, year: int, parts: list[UnitPart], previous: YearTables 
     for part in parts:
         for (tbl, key), v in part.cells.items():
             cells = by_table[tbl]
-            cells[key] = _number(cells[key] + v)
+            cells[key] = as_stored(cells[key] + v)
         # a year the calendar lacks is one finding for the year, not one per unit
         findings += (f for f in part.findings if f.rule != "DL001" or f not in findings)
     findings += _registered_twice(year, parts)
@@ -164,35 +152,3 @@ def combine(cfg: Config, year: int, parts: list[UnitPart], previous: YearTables 
         findings += _carried_in_check(year, previous,
                                       [a for p in parts for a in p.carried_in])
     return tables, sums, findings
-
-
-def by_unit(year: int, headers: list[Header], facts: list[Fact],
-            applications: list[Application], cases: list[Case]) -> dict[str, tuple]:
-    """The year's accepted records grouped by unit, units in order of first appearance:
-    unit -> (headers, facts, applications, cases)."""
-    groups: dict[str, tuple[list, list, list, list]] = {}
-    for i, records in enumerate((headers, facts, applications, cases)):
-        for r in records:
-            if r.year == year:
-                groups.setdefault(r.unit, ([], [], [], []))[i].append(r)
-    return groups
-
-
-def consolidate_year(cfg: Config, year: int, headers: list[Header], facts: list[Fact],
-                     applications: list[Application], cases: list[Case],
-                     previous: YearTables | None, *, as_of: date | None = None
-                     ) -> Consolidation:
-    """The year's tables from its records (records of other years are ignored).
-
-    `as_of` is the day open applications are judged on: 31 December, or today while the year
-    runs. `previous` (last year's tables) is used to name the applications behind a break of
-    rule 6; the review of the tables themselves (review.review_year) is the caller's, as for
-    every year.
-    """
-    as_of = as_of or year_as_of(year)
-    parts = [consolidate_unit(year, unit, *records, as_of)
-             for unit, records in by_unit(year, headers, facts, applications, cases).items()]
-    tables, _, findings = combine(cfg, year, parts, previous, as_of)
-    return Consolidation(tables, [x for p in parts for x in p.lineage],
-                         [r for p in parts for r in p.register],
-                         [c for p in parts for c in p.cases], findings)

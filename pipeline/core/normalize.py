@@ -17,6 +17,7 @@ from datetime import date, datetime
 from openpyxl.utils.datetime import from_excel
 
 from pipeline.core import statutory
+from pipeline.core.numbers import as_written
 
 # Typed for "nothing here": blank, 无, and dashes or slashes in half- and full-width forms.
 NOT_FILLED_MARKS = frozenset({"无", "/", "-", "／", "－", "—", "——", "―", "–", "−", "\\", "＼"})
@@ -112,9 +113,7 @@ def clean_text(raw) -> str:
         return raw.strip(_SPACES)
     if raw is None:
         return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    return str(raw).strip(_SPACES)
+    return (as_written(raw) if isinstance(raw, float) else str(raw)).strip(_SPACES)
 
 
 def is_not_filled(raw) -> bool:

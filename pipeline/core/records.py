@@ -1,12 +1,7 @@
-"""The year store: one SQLite file under outputs/, made from the inputs on every run.
+"""What ingestion hands to consolidation: tidy records, each with the cell it came from.
 
-It is never the source of truth (the workbooks are). Notebooks read it, not the workbooks. It
-holds no personal field: applications and cases are stored by ID, class, dates and outcome only.
-
-A first run writes a new file and renames it into place. A rerun by the same xxgk with the same
-configuration updates it in one transaction instead: the rows of units whose workbooks did not
-change stay, everything else is replaced (see pipeline.incremental); a killed update is rolled
-back by SQLite. Either way the content is that of a complete rebuild (see Writer).
+Personal data (applicants' names, phones, ID numbers, request texts) is never read into these
+records, so nothing downstream can leak it.
 """
 
 from __future__ import annotations
@@ -63,7 +58,7 @@ class Header:
 @dataclass(slots=True)
 class Submission:
     """One expected return: a unit's workbook for a quarter, and its state (see
-    pipeline.returns). `rejected`: a file in its place that could not be accepted."""
+    pipeline.review.returns). `rejected`: a file in its place that could not be accepted."""
 
     year: int
     unit: str

@@ -1,8 +1,6 @@
-"""Year-over-year dashboard charts: read the store once, then build figures with pure functions.
-
-Loaders return tidy pandas frames for every unit; `DashboardData.for_unit` narrows them in
-memory, so the sub-district page and every unit page come from one read of the store. Builders
-take those frames (or YearTables) and return plotly figures whose every visible word is Chinese.
+"""Year-over-year dashboard charts: pure functions from a chart's tidy frame (frames.py) to a
+plotly figure whose every visible word is Chinese. Which chart appears on which page, and from
+which frame, is the registry's business (registry.py).
 
 Years that exist only as published tables (years.source = 'published') have no unit, quarter or
 register detail: they appear only in the year-level charts (totals, tables B and C), marked
@@ -20,18 +18,7 @@ from plotly.subplots import make_subplots
 
 from pipeline.core import model, statutory
 from pipeline.core.findings import SEVERITY_LABELS
-from pipeline.dashboards.dashboard_data import (
-    OUTCOME_GROUPS,
-    DashboardData,
-    _latest,
-    _n,
-    applicants_from_register,
-    applicants_from_tables,
-    interpretations_by_form,
-    outcomes_from_register,
-    outcomes_from_tables,
-    proactive_totals,
-)
+from pipeline.dashboards.frames import OUTCOME_GROUPS, _n
 from pipeline.review import returns
 
 FONT_FAMILY = ("Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, "
@@ -188,11 +175,13 @@ def _x_years(fig: go.Figure, sources: dict[int, str], years: Iterable[int], **wh
                      ticktext=[tick_label(y, sources[y]) for y in years], **where)
 
 
-def proactive_total_chart(totals: pd.Series, sources: dict[int, str]) -> go.Figure:
-    """Items published per year, with the change on the previous year above each bar."""
+def proactive_total_chart(frame: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
+    """Items published per year (frame: year, value), with the change on the previous year
+    above each bar."""
     fig = _style(go.Figure(), "主动公开政府信息条数（逐年对比）", x_title="年度", y_title="条数")
-    if totals.empty:
+    if frame.empty:
         return _no_data(fig)
+    totals = frame.set_index("year")["value"]
     years = sorted(totals.index)
     fig.add_trace(go.Bar(
         x=[year_label(y, sources[y]) for y in years], y=[_n(totals[y]) for y in years],
@@ -220,26 +209,22 @@ def _by_year_bars(df: pd.DataFrame, by: str, title: str, x_title: str,
     return fig
 
 
-def proactive_by_category_chart(disclosure: pd.DataFrame) -> go.Figure:
-    items = disclosure[disclosure["channel"] == ""]
+def proactive_by_category_chart(items: pd.DataFrame) -> go.Figure:
     return _by_year_bars(items, "category", "主动公开信息条数（按内容类别）", "内容类别")
 
 
-def proactive_by_channel_chart(disclosure: pd.DataFrame) -> go.Figure:
+def proactive_by_channel_chart(per_channel: pd.DataFrame) -> go.Figure:
     """Per-channel counts: one item on several channels counts on each of them."""
-    per_channel = disclosure[disclosure["channel"] != ""]
     return _by_year_bars(per_channel, "channel", "主动公开信息条数（按公开渠道，一条多渠道发布分别计数）",
                          "公开渠道")
 
 
-def proactive_by_quarter_chart(disclosure: pd.DataFrame) -> go.Figure:
-    items = disclosure[disclosure["channel"] == ""]
+def proactive_by_quarter_chart(items: pd.DataFrame) -> go.Figure:
     return _by_year_bars(items, "quarter", "主动公开信息条数（按季度）", "季度",
                          order=(1, 2, 3, 4), labels=quarter_label)
 
 
-def proactive_by_unit_chart(disclosure: pd.DataFrame, units: Sequence[str]) -> go.Figure:
-    items = disclosure[disclosure["channel"] == ""]
+def proactive_by_unit_chart(items: pd.DataFrame, units: Sequence[str]) -> go.Figure:
     return _by_year_bars(items, "unit", "主动公开信息条数（按填报单位）", "填报单位", order=units)
 
 
@@ -327,12 +312,12 @@ def on_time_text(on_time: int, answered: int) -> str:
     return f"按时率{on_time / answered:.1%}"
 
 
-def answer_time_chart(apps: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
-    """Working days taken per answered application, and how many were answered on time."""
+def answer_time_chart(answered: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
+    """Working days taken per answered application (frame: one row each), and how many were
+    answered on time."""
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
                         subplot_titles=("答复用时（工作日）", "按时答复情况"))
     _style(fig, "依申请公开答复时间")
-    answered = _latest(apps).dropna(subset=["working_days"])
     if answered.empty:
         return _no_data(fig, "各年度均无已答复的政府信息公开申请")
     years = sorted(answered["year"].unique())
@@ -364,15 +349,17 @@ def answer_time_chart(apps: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
     return fig
 
 
-def review_chart(tables: dict[int, model.YearTables], sources: dict[int, str]) -> go.Figure:
-    """Table C: review and the two kinds of litigation, each with its years, by result."""
+def review_chart(frame: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
+    """Table C (frame: year, case, result, value): review and the two kinds of litigation,
+    each with its years, by result."""
     groups = [label if key == statutory.REVIEW[0] else f"{statutory.LITIGATION}（{label}）"
               for key, label in statutory.TABLE_C_GROUPS]
     cases = f"{statutory.REVIEW[1]}、{statutory.LITIGATION}"
     fig = _style(go.Figure(), f"{cases}情况", y_title="件数")
-    years = sorted(tables)
+    years = sorted(frame["year"].unique())
+    vals = frame.set_index(["case", "year", "result"])["value"]
     cells = [(g, y) for g, _ in statutory.TABLE_C_GROUPS for y in years]
-    stacks = [sum(_n(tables[y].c.get((g, r))) for r, _ in statutory.CASE_RESULTS)
+    stacks = [sum(_n(vals.get((g, y, r))) for r, _ in statutory.CASE_RESULTS)
               for g, y in cells]
     if not any(stacks):
         return _no_data(fig, f"各年度均无{cases}案件")
@@ -380,7 +367,7 @@ def review_chart(tables: dict[int, model.YearTables], sources: dict[int, str]) -
          [tick_label(y, sources[y]) for _, y in cells]]
     for i, (r, label) in enumerate(statutory.CASE_RESULTS):
         fig.add_trace(go.Bar(
-            x=x, y=[_n(tables[y].c.get((g, r))) for g, y in cells], name=label,
+            x=x, y=[_n(vals.get((g, y, r))) for g, y in cells], name=label,
             marker=_published_marker([sources[y] for _, y in cells], _PALETTE[i]),
             hovertemplate=f"%{{x}} {label}：%{{y}}件<extra></extra>"))
     fig.update_xaxes(type="multicategory", tickangle=0, tickfont={"size": 11})
@@ -431,38 +418,3 @@ def findings_chart(findings: pd.DataFrame, year: int) -> go.Figure:
     fig.update_yaxes(type="category", rangemode="normal")
     fig.update_layout(margin={"l": 220})
     return fig
-
-
-def dashboard_figures(data: DashboardData) -> dict[str, go.Figure]:
-    """The charts of one page, in page order. A unit page has no by-unit chart and no table C
-    (review and litigation exist only for the sub-district as a whole); its application
-    charts come from the unit's own register."""
-    sub_district = data.unit is None
-    figs = {
-        "proactive_total": proactive_total_chart(proactive_totals(data), data.sources),
-        "by_category": proactive_by_category_chart(data.disclosure),
-        "by_channel": proactive_by_channel_chart(data.disclosure),
-        "by_quarter": proactive_by_quarter_chart(data.disclosure),
-    }
-    if sub_district:
-        figs["by_unit"] = proactive_by_unit_chart(data.disclosure, data.units)
-    figs["interpretations"] = interpretations_chart(interpretations_by_form(data), data.sources)
-    if sub_district and data.through is None:
-        figs["applicants"] = applicants_chart(applicants_from_tables(data.tables), data.sources)
-        figs["outcomes"] = outcomes_chart(outcomes_from_tables(data.tables), data.sources)
-    else:  # a unit, or the same quarters of every year: from the registers
-        mark = "unit" if data.unit else "all"
-        figs["applicants"] = applicants_chart(applicants_from_register(data.applications),
-                                              data.sources, register=mark)
-        figs["outcomes"] = outcomes_chart(outcomes_from_register(data.applications),
-                                          data.sources, register=mark)
-    figs["answer_time"] = answer_time_chart(data.applications, data.sources)
-    if sub_district and data.through is None:
-        figs["review"] = review_chart(data.tables, data.sources)
-    elif sub_district:  # cases have no quarters to compare: this year's so far only
-        figs["review"] = review_chart({data.year: data.tables[data.year]},
-                                      {data.year: data.sources[data.year]})
-    page_units = data.units if sub_district else (data.unit,)
-    figs["submissions"] = submissions_chart(data.submissions, page_units, data.year)
-    figs["findings"] = findings_chart(data.findings, data.year)
-    return figs

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pipeline import store
-from pipeline.core import model, statutory
+from pipeline.core import model
 from pipeline.core.findings import all_rules
 from pipeline.review import returns
 
@@ -173,85 +173,3 @@ def load_dashboard(con: sqlite3.Connection, year: int, *, years_back: int = 2,
         findings=load_findings(con, [year]),
         organ=organ, completeness=done, through=through, draft=draft,
     )
-
-
-def proactive_totals(data: DashboardData) -> pd.Series:
-    """Items published per year: the consolidated figure for the sub-district (every year,
-    published ones included), the unit's distinct-item facts for a unit page."""
-    if data.unit is None and data.through is None:
-        return pd.Series({y: t.figures["items_published"] for y, t in data.tables.items()
-                          if t.figures.get("items_published") is not None}, dtype=float)
-    items = data.disclosure[data.disclosure["channel"] == ""]
-    return items.groupby("year")["value"].sum()
-
-
-def interpretations_by_form(data: DashboardData) -> pd.DataFrame:
-    """year, series, value: forms from the facts; a published year's figure as one 合计 bar."""
-    rows = data.interpretations.groupby(["year", "form"], sort=False)["value"].sum()
-    frame = rows.reset_index().rename(columns={"form": "series"})
-    if data.unit is None and data.through is None:
-        published = [(y, "合计", t.figures["interpretations"]) for y, t in data.tables.items()
-                     if t.source == "published" and t.figures.get("interpretations") is not None]
-        frame = pd.concat([pd.DataFrame(published, columns=["year", "series", "value"]), frame],
-                          ignore_index=True)
-    return frame
-
-
-def _latest(apps: pd.DataFrame) -> pd.DataFrame:
-    """One row per application: an open one is listed again each quarter; the latest wins."""
-    return apps.sort_values("quarter", kind="stable").drop_duplicates(["year", "app_id"],
-                                                                      keep="last")
-
-
-def applicants_from_tables(tables: dict[int, model.YearTables]) -> pd.DataFrame:
-    """year, row (new | carried_in), applicant_class, value from table B."""
-    return pd.DataFrame(
-        [(y, row, cls, _n(t.b.get((row, cls))))
-         for y, t in tables.items() for row in ("new", "carried_in")
-         for cls, _ in statutory.APPLICANT_CLASSES],
-        columns=["year", "row", "applicant_class", "value"])
-
-
-def applicants_from_register(apps: pd.DataFrame) -> pd.DataFrame:
-    """The same shape from a unit's register: received before its year means carried in."""
-    latest = _latest(apps)
-    received_year = latest["received"].str[:4]
-    carried = received_year.notna() & (received_year < latest["year"].astype(str))
-    counts = (latest.assign(row=carried.map({True: "carried_in", False: "new"}), value=1)
-              .groupby(["year", "row", "applicant_class"])["value"].sum())
-    return counts.reset_index()
-
-
-OUTCOME_GROUPS: tuple[str, ...] = tuple(
-    r.key for r in statutory.TABLE_B_ROWS
-    if r.parent == "results" and (r.outcome or r.group))
-
-
-def outcome_group(key: str) -> str:
-    """The official group of an outcome: a numbered item belongs to （三）–（六）."""
-    row = statutory.TABLE_B_ROW[key]
-    return row.parent if row.level == 2 else key
-
-
-def outcomes_from_tables(tables: dict[int, model.YearTables]) -> pd.DataFrame:
-    """year, group, value: （一）（二） as they are, （三）–（六） as the sum of their items."""
-    out = []
-    for y, t in tables.items():
-        for g in OUTCOME_GROUPS:
-            row = statutory.TABLE_B_ROW[g]
-            keys = row.children if row.group else (g,)
-            out.append((y, g, sum(_n(t.b.get((k, "total"))) for k in keys)))
-    return pd.DataFrame(out, columns=["year", "group", "value"])
-
-
-def outcomes_from_register(apps: pd.DataFrame) -> pd.DataFrame:
-    closed = _latest(apps).dropna(subset=["outcome"])
-    counts = (closed.assign(group=closed["outcome"].map(outcome_group), value=1)
-              .groupby(["year", "group"])["value"].sum())
-    return counts.reset_index()
-
-
-def _n(v) -> int | float:
-    """A count as an int when it is whole (store values are REAL)."""
-    v = 0 if v is None or pd.isna(v) else v
-    return int(v) if float(v).is_integer() else float(v)

@@ -1,24 +1,26 @@
 """Offline dashboard pages: one self-contained HTML file per page, opened by double click.
 
-Every page inlines plotly.js once and fetches nothing (government intranets have no internet).
-The documented entry point is notebooks/dashboard.ipynb. A kernel start costs 2–3 s, so
-`run_dashboards` does not start one per unit: it runs the notebook ONCE with `all_units=True`,
-which displays the sub-district charts and writes index.html plus every unit page from a single
-read of the store (DashboardData.for_unit narrows it in memory). Before starting the kernel it
-reads the store itself, so a missing store, year or unit fails fast with a Chinese message.
-An analyst who wants one unit's charts in the notebook runs it with unit="<单位>", which
-displays and writes that page only."""
+Every page inlines plotly.js once and fetches nothing (government intranets have no internet);
+templates/page.html.j2 lays it out. The pages are made by notebooks/dashboard.ipynb, which
+builds every page's figures (registry.py) and writes each page from the figures it holds, so
+what an analyst changes in the notebook is what the page shows. A kernel start costs 2–3 s,
+so `run_dashboards` does not start one per unit: it runs the notebook ONCE with
+`all_units=True`, which displays the sub-district charts and writes index.html plus every unit
+page from a single read of the store (DashboardData.for_unit narrows it in memory). Before
+starting the kernel it reads the store itself, so a missing store, year or unit fails fast
+with a Chinese message. An analyst who wants one unit's charts in the notebook runs it with
+unit="<单位>", which displays and writes that page only."""
 
 from __future__ import annotations
 
-import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 import plotly.graph_objects as go
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 from plotly.utils import PlotlyJSONEncoder
 
@@ -37,40 +39,20 @@ INDEX_LABEL = "全街道汇总"
 NOTEBOOK = "dashboard.ipynb"
 
 
+TEMPLATE = "page.html.j2"
+
+
+_TEMPLATES = Environment(loader=PackageLoader("pipeline.dashboards", "templates"),
+                         autoescape=True, undefined=StrictUndefined,
+                         keep_trailing_newline=True)
+
+
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False}
 
 
 NOTE = ("说明：标注“（据已公开报表）”的年份只有当年已公开的年度报表数据，没有分单位、分季度和登记台账明细，"
         "图中以斜线、浅色表示。上年基数小于10时，变化以件（条、次）数表示，不计算百分比。"
         "本页为离线文件，无需联网即可查看和打印。")
-
-
-CSS = f"""
-* {{ box-sizing: border-box; }}
-body {{ margin: 0; background: #f3f5f8; color: #222;
-       font-family: {charts.FONT_FAMILY}; }}
-header {{ background: #1f4e99; color: #fff; padding: 14px 24px 10px; }}
-header h1 {{ margin: 0 0 4px; font-size: 24px; }}
-header p {{ margin: 0 0 8px; font-size: 14px; }}
-nav a {{ color: #fff; margin-right: 14px; font-size: 14px; white-space: nowrap; }}
-nav a[aria-current] {{ font-weight: bold; text-decoration: none;
-                      border-bottom: 2px solid #fff; }}
-main {{ max-width: 980px; margin: 0 auto; padding: 12px 16px 24px; }}
-.chart {{ background: #fff; margin: 14px 0; padding: 6px; border-radius: 4px;
-          box-shadow: 0 1px 3px rgba(0, 0, 0, .12);
-          break-inside: avoid; page-break-inside: avoid; }}
-.note {{ font-size: 13px; color: #555; line-height: 1.6; }}
-.notice {{ background: #fff4e5; border-left: 6px solid #c0392b; color: #7a1f12;
-           padding: 10px 14px; margin: 14px 0 0; font-size: 15px; line-height: 1.6; }}
-@page {{ size: A4; margin: 10mm; }}
-@media print {{
-  body {{ background: #fff; }}
-  header {{ background: none; color: #000; padding: 0 0 6px; border-bottom: 1px solid #000; }}
-  nav {{ display: none; }}
-  main {{ max-width: none; padding: 0; zoom: 0.72; }}
-  .chart {{ box-shadow: none; margin: 0 0 6mm; }}
-}}
-"""
 
 
 def page_name(unit: str | None) -> str:
@@ -104,39 +86,12 @@ def render_page(figures: Iterable[go.Figure], title: str, subtitle: str, *,
                 notice: str = "") -> str:
     """The page as one HTML string: plotly.js inlined once, figures drawn by Plotly.newPlot.
     `notice`: shown above the charts (a draft, a year whose data are not complete)."""
-    generated = generated or date.today()
-    notice_html = (f'<p class="notice" role="alert">{html.escape(notice)}</p>\n'
-                   if notice else "")
-    links = " ".join(
-        f'<a href="{html.escape(quote(href))}"{" aria-current=page" if current else ""}>'
-        f"{html.escape(label)}</a>" for label, href, current in nav)
-    charts_html = "\n".join(
-        f'<section class="chart"><div id="chart-{i}" class="plotly-graph-div" '
-        f'style="height:{fig.layout.height or 440}px; width:100%;"></div>'
-        f'<script>Plotly.newPlot("chart-{i}", {figure_json(fig)});</script></section>'
-        for i, fig in enumerate(figures, start=1))
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>{CSS}</style>
-<script type="text/javascript">{get_plotlyjs()}</script>
-</head>
-<body>
-<header>
-<h1>{html.escape(title)}</h1>
-<p>{html.escape(subtitle)} · 生成日期：{generated.year}年{generated.month}月{generated.day}日</p>
-<nav>{links}</nav>
-</header>
-<main>
-{notice_html}{charts_html}
-<p class="note">{html.escape(NOTE)}</p>
-</main>
-</body>
-</html>
-"""
+    return _TEMPLATES.get_template(TEMPLATE).render(
+        title=title, subtitle=subtitle, nav=nav, generated=generated or date.today(),
+        notice=notice, note=NOTE, font_family=charts.FONT_FAMILY,
+        plotly_js=Markup(get_plotlyjs()),
+        charts=[{"height": fig.layout.height or 440, "json": Markup(figure_json(fig))}
+                for fig in figures])
 
 
 def write_page(figures: Iterable[go.Figure], path: str | Path, title: str, subtitle: str, *,
@@ -161,33 +116,37 @@ def page_titles(data: dashboard_data.DashboardData) -> tuple[str, str]:
     return title, subtitle
 
 
-def write_dashboard(data: dashboard_data.DashboardData, output_dir: str | Path, *,
-                    nav: Sequence[tuple[str, str, bool]] | None = None,
-                    generated: date | None = None) -> Path:
-    """The page of `data` (index.html for the sub-district, <unit>.html for a unit); `nav`
-    defaults to the index and every unit page."""
-    title, subtitle = page_titles(data)
-    return write_page(charts.dashboard_figures(data).values(),
-                      Path(output_dir) / page_name(data.unit), title, subtitle,
-                      nav=nav_links(data.units, data.unit) if nav is None else nav,
-                      generated=generated, notice=data.notice())
-
-
-def write_pages(data: dashboard_data.DashboardData, output_dir: str | Path, *, unit: str = "",
-                all_units: bool = False, units: Sequence[str] = (),
-                generated: date | None = None) -> list[Path]:
-    """What the notebook writes: one unit's page; or the index, plus with `all_units` the
-    pages of `units` (all units when empty)."""
+def page_data(data: dashboard_data.DashboardData, *, unit: str = "", all_units: bool = False,
+              units: Sequence[str] = ()) -> dict[str, dashboard_data.DashboardData]:
+    """The pages a notebook run writes, by file name, each with its data: one unit's page; or
+    the index, plus with `all_units` the pages of `units` (all units when empty)."""
     if unit and all_units:
         raise ValueError("参数 unit 与 all_units 不能同时使用：生成全部单位页面时请将 unit 留空。")
     written = [unit] if unit else [None, *((units or data.units) if all_units else ())]
-    # The menu links the pages of this run and those an earlier run left, never a missing one.
+    return {page_name(u): data if u is None else data.for_unit(u) for u in written}
+
+
+def write_pages(pages: Mapping[str, dashboard_data.DashboardData],
+                figures: Mapping[str, Mapping[str, go.Figure]], output_dir: str | Path, *,
+                generated: date | None = None) -> list[Path]:
+    """Write each of `pages` (file name → data, as `page_data` gives them) from the figures
+    the notebook holds for it, in their order: figures[file name][chart key]."""
+    missing = [name for name in pages if name not in figures]
+    if missing:
+        raise ValueError(f"没有页面 {'、'.join(missing)} 的图表，无法生成这些页面。")
     folder = Path(output_dir)
+    written = {d.unit for d in pages.values()}
+    units = next(iter(pages.values())).units if pages else ()
+    # The menu links the pages of this run and those an earlier run left, never a missing one.
     index = None in written or (folder / page_name(None)).is_file()
-    linked = [u for u in data.units if u in written or (folder / page_name(u)).is_file()]
-    return [write_dashboard(data if u is None else data.for_unit(u), folder,
-                            nav=nav_links(linked, u, index=index), generated=generated)
-            for u in written]
+    linked = [u for u in units if u in written or (folder / page_name(u)).is_file()]
+    out = []
+    for name, data in pages.items():
+        title, subtitle = page_titles(data)
+        out.append(write_page(figures[name].values(), folder / name, title, subtitle,
+                              nav=nav_links(linked, data.unit, index=index),
+                              generated=generated, notice=data.notice()))
+    return out
 
 
 def load_data(store_path: str | Path, year: int, *, years_back: int = 2,

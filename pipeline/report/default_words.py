@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 
 from pipeline.core import statutory
 from pipeline.core.config import Config
-from pipeline.report.placeholders import TextData, _nonzero, _total, approx, fmt_number
+from pipeline.core.numbers import as_written
+from pipeline.report.placeholders import TextData, _nonzero, _total, approx
 
 
 def _stripped_label(label: str) -> str:
@@ -27,7 +28,7 @@ def _outcome_phrases(b) -> list[str]:
         parent = statutory.TABLE_B_ROW[row.parent]
         if parent.level > 0:  # a numbered item keeps its group: 无法提供（本机关不掌握…）
             label = f"{_stripped_label(parent.label)}（{label}）"
-        out.append(f"{label}{fmt_number(n)}件")
+        out.append(f"{label}{as_written(n)}件")
     return out
 
 
@@ -40,14 +41,14 @@ def _timeliness(fig: Mapping[str, int | float | None], overdue_open: int) -> str
                               ("answered_on_time", "answered_late", "answered_unknown"))
     out = []
     if late:
-        out.append(f"已办结的申请中，按时答复{fmt_number(on_time)}件，逾期答复{fmt_number(late)}件"
+        out.append(f"已办结的申请中，按时答复{as_written(on_time)}件，逾期答复{as_written(late)}件"
                    if unknown == 0 and on_time is not None
-                   else f"已办结的申请中，逾期答复{fmt_number(late)}件")
+                   else f"已办结的申请中，逾期答复{as_written(late)}件")
     elif on_time and late == 0 and unknown == 0:
-        out.append(f"已办结的申请中，按时答复{fmt_number(on_time)}件" if overdue_open
+        out.append(f"已办结的申请中，按时答复{as_written(on_time)}件" if overdue_open
                    else "已办结的申请均在法定期限内答复")
     if overdue_open:
-        out.append(f"尚未办结的申请中，有{fmt_number(overdue_open)}件已超过法定答复期限，仍在办理")
+        out.append(f"尚未办结的申请中，有{as_written(overdue_open)}件已超过法定答复期限，仍在办理")
     return "；".join(out) + "。" if out else ""
 
 
@@ -55,7 +56,7 @@ def _breakdown(total, facts: Mapping[str, int | float], names: Sequence[str], un
     """"，其中A3条、B4条" when the parts add up to the total, else nothing."""
     if total is None or len(names) < 2 or sum(facts[k] for k in names) != total:
         return ""
-    return "，其中" + "、".join(f"{k}{fmt_number(facts[k])}{unit}" for k in names)
+    return "，其中" + "、".join(f"{k}{as_written(facts[k])}{unit}" for k in names)
 
 
 def default_paragraphs(cfg: Config, data: TextData) -> dict[str, list[str]]:
@@ -89,17 +90,17 @@ def default_paragraphs(cfg: Config, data: TextData) -> dict[str, list[str]]:
     if cats:
         listed = "、".join(cats)
         proactive.append(f"{y}年，{short}结合工作职责，围绕{listed}"
-                         f"{'' if n_cats == len(cats) else '等'}共{fmt_number(n_cats)}项内容"
+                         f"{'' if n_cats == len(cats) else '等'}共{as_written(n_cats)}项内容"
                          "依法主动公开政府信息。")
     if items:
-        proactive.append(f"全年新增主动公开政府信息共{fmt_number(items)}条"
+        proactive.append(f"全年新增主动公开政府信息共{as_written(items)}条"
                          f"{_breakdown(items, data.categories, cats, '条')}。")
     elif items == 0:
         proactive.append("本年度未新增主动公开政府信息。")
     if interp and len(forms) == 1 and data.interpretations[forms[0]] == interp:
-        proactive.append(f"全年通过{forms[0]}方式进行政策解读{fmt_number(interp)}次。")
+        proactive.append(f"全年通过{forms[0]}方式进行政策解读{as_written(interp)}次。")
     elif interp:
-        proactive.append(f"全年开展政策解读共{fmt_number(interp)}次"
+        proactive.append(f"全年开展政策解读共{as_written(interp)}次"
                          f"{_breakdown(interp, data.interpretations, forms, '次')}。")
     elif interp == 0:
         proactive.append("本年度未开展政策解读。")
@@ -112,15 +113,15 @@ def default_paragraphs(cfg: Config, data: TextData) -> dict[str, list[str]]:
     if new == 0 and carried_in == 0:
         requests.append(f"{y}年，{short}未收到政府信息公开申请。")
     else:
-        s = f"{y}年，{short}收到政府信息公开申请{fmt_number(new)}件"
+        s = f"{y}年，{short}收到政府信息公开申请{as_written(new)}件"
         if carried_in:
-            s += f"，上年结转{fmt_number(carried_in)}件"
-        s += f"，本年办结{fmt_number(closed)}件"
+            s += f"，上年结转{as_written(carried_in)}件"
+        s += f"，本年办结{as_written(closed)}件"
         outcomes = _outcome_phrases(b)
         if outcomes:
             s += "，办理结果为：" + "、".join(outcomes)
         if carried_out:
-            s += f"；尚未办结、转入下一年度{fmt_number(carried_out)}件"
+            s += f"；尚未办结、转入下一年度{as_written(carried_out)}件"
         requests.append(s + "。" + _timeliness(fig, data.overdue_open))
     reviews = _total(c, statutory.REVIEW[0]) or 0
     suits = sum(_total(c, g) or 0 for g, _ in statutory.LITIGATION_GROUPS)
@@ -128,17 +129,17 @@ def default_paragraphs(cfg: Config, data: TextData) -> dict[str, list[str]]:
         requests.append(f"本年度未发生政府信息公开{statutory.REVIEW[1]}、{statutory.LITIGATION}"
                         "案件。")
     else:
-        requests.append(f"本年度发生政府信息公开{statutory.REVIEW[1]}{fmt_number(reviews)}件、"
-                        f"{statutory.LITIGATION}{fmt_number(suits)}件。")
+        requests.append(f"本年度发生政府信息公开{statutory.REVIEW[1]}{as_written(reviews)}件、"
+                        f"{statutory.LITIGATION}{as_written(suits)}件。")
     d["overview.requests"] = requests
 
     management = (f"{short}严格落实政府信息发布审核制度，对拟公开的政府信息执行初审、复审、发布"
                   "流程，严防涉密涉敏信息公开，推动政府信息公开工作规范化、专业化。")
     if fig.get("trainings"):
-        management += f"全年组织政府信息公开业务培训{fmt_number(fig['trainings'])}次。"
+        management += f"全年组织政府信息公开业务培训{as_written(fig['trainings'])}次。"
     if items:
         management += (f"本年度，{short}新增主动公开政府信息{approx(items)}条，"
-                       f"收到政府信息公开申请{fmt_number(new)}件。")
+                       f"收到政府信息公开申请{as_written(new)}件。")
     d["overview.management"] = [management]
 
     if chans:
@@ -148,19 +149,19 @@ def default_paragraphs(cfg: Config, data: TextData) -> dict[str, list[str]]:
         platforms = (f"{short}依托政府网站和各类公开平台公开政府信息，及时更新基层政务公开标准化"
                      "规范化相关栏目，确保公开内容准确、及时。")
     if fig.get("board_updates"):
-        platforms += f"全年更新政务公开栏{fmt_number(fig['board_updates'])}次。"
+        platforms += f"全年更新政务公开栏{as_written(fig['board_updates'])}次。"
     d["overview.platforms"] = [platforms]
 
     sup = (f"{short}将政府信息公开工作纳入年度目标绩效考核，明确工作责任，严格审核发布内容，"
            "重点监督公开内容的真实性、时效性、合法性。")
     si, screened = fig.get("self_inspections"), fig.get("items_screened")
     if si:
-        sup += f"全年开展自查{fmt_number(si)}次"
+        sup += f"全年开展自查{as_written(si)}次"
         sup += f"，对{approx(screened)}条公开内容进行筛查。" if screened else "。"
     found, fixed = fig.get("problems_found"), fig.get("problems_fixed")
     if found:
-        sup += f"发现问题{fmt_number(found)}条"
-        sup += f"，已整改{fmt_number(fixed)}条。" if fixed is not None else "。"
+        sup += f"发现问题{as_written(found)}条"
+        sup += f"，已整改{as_written(fixed)}条。" if fixed is not None else "。"
     elif found == 0:
         sup += "自查中未发现问题。"
     sup += f"设立意见箱和监督电话{o.supervision_phone}，收集群众对政府信息公开工作的意见建议。"
@@ -168,14 +169,14 @@ def default_paragraphs(cfg: Config, data: TextData) -> dict[str, list[str]]:
     if complaints == 0:
         sup += f"{y}年度，未接到群众投诉、举报。"
     elif complaints:
-        sup += f"全年接到群众投诉、举报{fmt_number(complaints)}件。"
+        sup += f"全年接到群众投诉、举报{as_written(complaints)}件。"
     d["overview.supervision"] = [sup]
 
     problems = ["一是政府信息公开工作的规范化、标准化水平有待进一步提高。二是工作人员业务能力"
                 "有待加强。三是公开内容的及时性和完整性需要持续改进。"]
     if found:
-        problems.append(f"本年度自查发现问题{fmt_number(found)}条"
-                        f"{f'，已整改{fmt_number(fixed)}条' if fixed is not None else ''}。")
+        problems.append(f"本年度自查发现问题{as_written(found)}条"
+                        f"{f'，已整改{as_written(fixed)}条' if fixed is not None else ''}。")
     problems.append(f"针对上述问题，{short}将加强业务培训，规范公开内容和流程，强化监督检查，"
                     "推动政府信息公开工作提质增效。")
     d["problems"] = ["".join(problems)]
@@ -184,7 +185,7 @@ def default_paragraphs(cfg: Config, data: TextData) -> dict[str, list[str]]:
     if fee is None:
         d["other.fees"] = ["本年度信息处理费收取情况未记录，请核实后填写。"]
     elif fee:
-        d["other.fees"] = [f"本年度收取政府信息公开信息处理费{fmt_number(fee)}元。"]
+        d["other.fees"] = [f"本年度收取政府信息公开信息处理费{as_written(fee)}元。"]
     else:
         d["other.fees"] = ["本年度未收取政府信息公开信息处理费。"]
     d["other.key_points"] = [

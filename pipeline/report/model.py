@@ -19,10 +19,11 @@ from pipeline.core import statutory
 from pipeline.core.config import Config, load_config
 from pipeline.core.findings import Finding
 from pipeline.core.model import YearTables
+from pipeline.core.numbers import as_written
 from pipeline.notebooks import NOTEBOOKS_DIR, notebook_path, run_notebook
 from pipeline.report import placeholders, text_review
 from pipeline.report.composition import Part, compose
-from pipeline.report.placeholders import TextData, fmt_number
+from pipeline.report.placeholders import TextData
 from pipeline.review import returns
 from pipeline.review.deadlines import OVERDUE_OPEN
 
@@ -82,7 +83,7 @@ class Grid:
 def _number(cells, key) -> str:
     """Every numeric cell is printed; a blank cell (already an error of the review) prints 0."""
     v = cells.get(key)
-    return fmt_number(0 if v is None else v)
+    return as_written(0 if v is None else v)
 
 
 def _even(n: int, fixed: tuple[float, ...] = ()) -> tuple[float, ...]:

@@ -15,6 +15,7 @@ from pipeline.core import statutory
 from pipeline.core.atomic import atomic_path
 from pipeline.core.config import Config
 from pipeline.core.findings import Finding, finding
+from pipeline.core.numbers import as_written
 from pipeline.report.placeholders import placeholder_catalogue
 from pipeline.workbooks import sheet_reading
 
@@ -173,9 +174,7 @@ def write_paragraphs_workbook(path: str | Path, year: int,
 def _text(v) -> str:
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
+    return (as_written(v) if isinstance(v, float) else str(v)).strip()
 
 
 def read_paragraphs(path: str | Path, year: int, workbooks_dir: str | Path | None = None

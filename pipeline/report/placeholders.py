@@ -29,13 +29,7 @@ from dataclasses import dataclass, field
 from pipeline.core import statutory
 from pipeline.core.config import Config
 from pipeline.core.model import FIGURES, YearTables
-
-
-def fmt_number(v: int | float) -> str:
-    """A count as an integer, an amount with its decimals (0.35 stays 0.35, 2.0 becomes 2)."""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v)
+from pipeline.core.numbers import as_written
 
 
 def approx(v: int | float) -> str:
@@ -44,7 +38,7 @@ def approx(v: int | float) -> str:
     written exactly (1300 → "1300"), since "1300余" would say there were more."""
     n = int(v)
     if n < 100:
-        return fmt_number(v)
+        return as_written(v)
     step = 100 if n >= 1000 else 10
     floor = n // step * step
     return str(n) if floor == n and n == v else f"{floor}余"
@@ -179,7 +173,7 @@ def placeholder_catalogue(cfg: Config | None = None) -> list[tuple[str, str]]:
 
 def placeholder_values(cfg: Config, data: TextData) -> dict[str, str]:
     """The text each placeholder stands for this year; names without data are left out."""
-    return {name: fmt_number(v) if isinstance(v, int | float) else v
+    return {name: as_written(v) if isinstance(v, int | float) else v
             for name, _, v in _placeholders(cfg, data) if v is not None}
 
 

@@ -10,6 +10,7 @@ from pipeline.core import statutory
 from pipeline.core.config import Config
 from pipeline.core.findings import Finding, finding
 from pipeline.core.model import FIGURES, YearTables
+from pipeline.core.numbers import as_written
 from pipeline.report.composition import Part, Section, compose
 from pipeline.report.office_text import PARAGRAPH_KEYS, SHEET, slot_label, split_mode
 from pipeline.report.placeholders import (
@@ -17,7 +18,6 @@ from pipeline.report.placeholders import (
     TextData,
     _total,
     approx_agrees,
-    fmt_number,
     placeholder_catalogue,
 )
 
@@ -132,7 +132,7 @@ def _figure_findings(year, tables: YearTables, parts, paragraphs,
         def check(m, what, actual, placeholder, stated, mark_, _label=label, _where=where):
             if actual is not None and not _agrees(stated, mark_, actual):
                 out.append(finding("TX030", year=year, **_where, section=_label, what=what,
-                                   stated=m.group(0), actual=fmt_number(actual),
+                                   stated=m.group(0), actual=as_written(actual),
                                    placeholder=placeholder))
 
         for what, pattern, placeholder, key in _COUNT_RES:
@@ -247,7 +247,7 @@ def _fee_findings(year, tables, parts, paragraphs) -> list[Finding]:
         says_none = _FEE_NONE_RE.search(text)
         if fee > 0 and says_none and not any(charged):
             out.append(finding("TX035", year=year, **_where(key, paragraphs, year),
-                               section=slot_label(key), fee=fmt_number(fee),
+                               section=slot_label(key), fee=as_written(fee),
                                snippet=says_none.group(0)))
         elif fee == 0 and any(charged):
             m = _FEE_CHARGED_RE.search(text)
@@ -265,15 +265,15 @@ def _on_time_findings(year, tables, parts, paragraphs, overdue_open: int) -> lis
         return []
     facts, advice = [], []
     if late:
-        facts.append(f"本年度有{fmt_number(late)}件申请逾期答复")
+        facts.append(f"本年度有{as_written(late)}件申请逾期答复")
         advice.append("写明逾期的件数，例如“其中逾期答复{answered_late}件”（占位符让数字与报表"
                       "一致），并说明逾期原因和整改措施")
     if overdue_open:
-        facts.append(f"有{fmt_number(overdue_open)}件未办结的申请已超过答复期限")
-        advice.append(f"写明尚未办结的申请中有{fmt_number(overdue_open)}件已超过法定答复期限、"
+        facts.append(f"有{as_written(overdue_open)}件未办结的申请已超过答复期限")
+        advice.append(f"写明尚未办结的申请中有{as_written(overdue_open)}件已超过法定答复期限、"
                       "仍在办理")
     if unknown:
-        facts.append(f"有{fmt_number(unknown)}件已答复的申请未能核对是否按时答复")
+        facts.append(f"有{as_written(unknown)}件已答复的申请未能核对是否按时答复")
         advice.append("先按审核结果改正台账中的日期或征求意见天数（或升级节假日日历）后重新运行，"
                       "核对之前不要写全部按时答复")
     out = []

@@ -13,6 +13,7 @@ from pipeline.core import statutory
 from pipeline.core.cell_names import FIGURES_SHEET, SHEETS, where
 from pipeline.core.findings import Finding, finding
 from pipeline.core.model import FIGURES, YearTables
+from pipeline.core.numbers import as_written
 
 _ROW = statutory.TABLE_B_ROW
 
@@ -22,24 +23,6 @@ _LABELS = {
     "results_total": _ROW["results_total"].label, "carried_out": _ROW["carried_out"].label,
     "total": statutory.TOTAL[1],
 }
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 JUMP_FACTOR = 5
@@ -55,9 +38,7 @@ _TOTALS = (("B", "new", "total"), ("B", "results_total", "total"),
 
 
 def _fmt(v) -> str:
-    if v is None:
-        return "空白"
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    return "空白" if v is None else as_written(v)
 
 
 def _at_cell(rule_id: str, year: int, table: str, row: str, col: str, **fields) -> Finding:

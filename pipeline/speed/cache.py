@@ -309,7 +309,7 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def encode_result(key: str, result) -> str:
-    """A FileResult (pipeline.ingest) as the JSON text of its entry, tagged with its key."""
+    """A FileResult (pipeline.workbooks.reading) as the JSON text of its entry, tagged with its key."""
     header = [] if result.header is None else [result.header]
     return _JSON.encode({"format": FORMAT, "key": key, "file": result.file,
                          "accepted": result.accepted, "header": HEADERS.encode(header),

@@ -28,8 +28,8 @@ from pipeline.consolidate.unit_part import UnitPart
 from pipeline.core.config import Config
 from pipeline.core.findings import Finding
 from pipeline.speed import cache, parsing, process_pool
-from pipeline.workbooks import filenames, folders, reading
-from pipeline.workbooks.reading import FileResult
+from pipeline.workbooks import filenames, folders
+from pipeline.workbooks.reading import FileResult, owner
 
 # A file's signature is trusted for its content only when it was last modified this long before
 # it was hashed: a change within the same clock tick could keep size and time (git's "racy" case).
@@ -137,13 +137,6 @@ def decode(unit: str, key: str, d: dict) -> Owned:
                  cache.FINDINGS.decode(d["findings"]), part, fresh=False)
 
 
-def owner(result: FileResult) -> str:
-    """The unit a file belongs to: the one its header names; else the one its name names;
-    else "" (files that cannot be placed)."""
-    if result.header is not None:
-        return result.header.unit
-    named = filenames.parse_quarter_path(result.file)
-    return named[2] if named else ""
 
 
 @dataclass
@@ -337,12 +330,8 @@ def _work_batch(cfg: Config, workbooks_dir: str | Path, batch: _Batch
 def _work_out(year: int, unit: str, key: str, files: list[tuple[str, str]],
               results: Sequence[FileResult], as_of: date) -> tuple[Owned, store.UnitRows]:
     """A unit's part of the year from its files' records, and its rows for the store."""
-    reading.reject_duplicates(results)
+    part = unit_part.part_from_files(year, unit, results, as_of)
     accepted = [r for r in results if r.accepted]
-    part = unit_part.consolidate_unit(
-        year, unit, [r.header for r in accepted], [f for r in accepted for f in r.facts],
-        [a for r in accepted for a in r.applications], [c for r in accepted for c in r.cases],
-        as_of)
     o = Owned(unit, key, files, [f for r in results for f in r.findings], part)
     rows = store.unit_rows((f for r in accepted for f in r.facts), part.register, part.cases,
                            part.lineage, (year, unit, key, encode(o)))

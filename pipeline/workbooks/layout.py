@@ -1,7 +1,7 @@
 """The one description of a quarter's workbook.
 
 The template writer and the reader both use it, so the cells a person fills and the cells
-ingestion reads can never disagree. Statutory labels come from pipeline.statutory; the office's
+ingestion reads can never disagree. Statutory labels come from pipeline.core.statutory; the office's
 lists (categories, channels, forms) from the configuration.
 """
 

@@ -30,6 +30,7 @@ from pipeline.core.cell_names import (
 )
 from pipeline.core.findings import Finding, finding
 from pipeline.core.model import FIGURES, HISTORY_FIGURES, YearTables, empty_tables
+from pipeline.core.numbers import as_stored
 from pipeline.core.records import Lineage
 from pipeline.core.sheet_cells import cell_order, put_cell
 from pipeline.workbooks import sheet_reading
@@ -56,18 +57,6 @@ REGISTER_LINEAGE_KEYS = (*LINEAGE_KEYS, "工作表", "单元格")
 
 
 _EMPTY_MARKS = ("/", "／", "无")
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 _THIN = Side(style="thin")
@@ -383,7 +372,7 @@ class _Sheet:
             self.add("HI005", r, c, where=place, text=v)
             return None
         if isinstance(v, int | float):
-            return int(v) if float(v).is_integer() else v
+            return as_stored(v)
         text = str(v).strip()
         if not text:
             self.add("HI004", r, c, where=place, state="为空")

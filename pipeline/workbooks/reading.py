@@ -240,3 +240,12 @@ def _contradictions(result: FileResult, ctx: _Context) -> None:
             ident = getattr(r, "app_id", None) or getattr(r, "case_id", "")
             ctx.add("ST004", sheet=r.source.sheet, cell=r.source.cell,
                     what=f"台账中登记了本季度收到的{what}“{ident}”等 {len(new)} 件", **words)
+
+
+def owner(result: FileResult) -> str:
+    """The unit a file belongs to: the one its header names; else the one its name names;
+    else "" (files that cannot be placed)."""
+    if result.header is not None:
+        return result.header.unit
+    named = filenames.parse_quarter_path(result.file)
+    return named[2] if named else ""

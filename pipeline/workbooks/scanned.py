@@ -109,7 +109,7 @@ class Scan:
 
 
 class Refused(Exception):
-    """Raised by ingest.open_workbook for a file that failed the checks."""
+    """Raised by sheet_reading.open_workbook for a file that failed the checks."""
 
     def __init__(self, problems: list[Problem]):
         super().__init__(", ".join(p.rule for p in problems))
@@ -136,7 +136,7 @@ def oversized(rows: int, cols: int) -> bool:
 
 
 def not_a_spreadsheet(suffix: str, kind: str) -> str:
-    """The reason in IN001 (文件无法打开, defined in pipeline.ingest) for a file of another kind."""
+    """The reason in IN001 (文件无法打开) for a file of another kind."""
     return f"扩展名为“{suffix or '无'}”，但内容是{kind}，不是 Excel、WPS 或 LibreOffice 表格"
 
 

@@ -1,4 +1,4 @@
-"""Writing the quarter workbooks the staff fill in (openpyxl), from pipeline.layout.
+"""Writing the quarter workbooks the staff fill in (openpyxl), from pipeline.workbooks.layout.
 
 Only the input cells are unlocked; every closed list is a dropdown that refuses other text;
 counts, amounts and dates are validated as the person types. A new quarter's register starts
@@ -395,7 +395,7 @@ def write_workbook(cfg: Config, path: str | Path, unit: str, year: int, quarter:
                    data: QuarterData | None = None,
                    open_applications: Sequence[RegisterRow] = (),
                    replace: bool = False) -> Path:
-    """Write one quarter's workbook (through pipeline.atomic); never over an existing file
+    """Write one quarter's workbook (through pipeline.core.atomic); never over an existing file
     unless `replace` (init_year refreshes an untouched template so).
 
     `open_applications` (register rows carried from the previous quarter) come first in the
