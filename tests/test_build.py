@@ -114,8 +114,13 @@ def test_build_refuses_a_final_report_while_errors_remain(broken, repo_root, cap
     assert "未生成正式报告" in out
     assert f"汇总报表：{_summary_path(root)}" in out  # the tables are written all the same
     assert published.read_published(_summary_path(root), 2023)[1] == []
+    # nothing that could pass for final: no report, no dashboards
     assert not list((root / "out").rglob("*.docx"))
-    assert (root / "out" / "2023" / "dashboards" / "index.html").is_file()
+    assert not (root / "out" / "2023" / "dashboards").exists()
+    # asked for on their own, the dashboards of a year with errors say they are a draft
+    assert _run(root, wb, repo_root, "dashboards") == 1
+    index = root / "out" / "2023" / "dashboards" / "index.html"
+    assert "【草稿】" in index.read_text(encoding="utf-8")
 
 
 def test_build_draft_marks_every_page(broken, repo_root):

@@ -386,3 +386,16 @@ def test_frames_are_shown_in_chinese(data, seed_frames):
     assert shown.iloc[0].to_dict() == {"年度": 2021, "申请": "一、本年新收政府信息公开申请数量",
                                        "申请人类型": "自然人", "数量": 2}
     assert frames.labelled(seed_frames["by_channel"])["数量"].tolist() == [1105, 1342]
+
+
+def test_every_chart_looks_as_on_plotly_white(figs):
+    """The charts' lean template is plotly_white's: the same layout, and for every kind of trace
+    drawn the same trace defaults (a kind left out of the template would lose its look)."""
+    import plotly.io as pio
+
+    white = pio.templates["plotly_white"].to_plotly_json()
+    for key, fig in figs.items():
+        template = fig.layout.template.to_plotly_json()
+        assert template["layout"] == white["layout"], key
+        for kind in {trace.type for trace in fig.data}:
+            assert template["data"].get(kind) == white["data"].get(kind), (key, kind)

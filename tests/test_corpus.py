@@ -1,6 +1,12 @@
 """Every case of the bad-input corpus (tests/corpus.py) through the real `xxgk check`: the named
 finding, in Chinese, at the named cell; no traceback; the right exit code; and every other file
-still read exactly as in the clean sample."""
+still read exactly as in the clean sample.
+
+Each case's check starts from the parse cache of the clean sample's check, as an office's
+second check does: the files a case changed are read afresh, the others come from the cache by
+their content (the cache itself is tested in test_cache and test_incremental, reading without
+it in test_plain_path), and everything after reading (identities, consolidation, review) runs
+on the whole year."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.build.outputs_folder import CACHE_DIR
 from pipeline.cli.main import main
 from pipeline.core.config import load_config
 from pipeline.core.findings import all_rules
@@ -58,14 +65,15 @@ def clean(tmp_path_factory, config, sample_workbooks):
     assert (code, findings) == (0, [])
     facts = store_facts(root / "outputs")
     assert len(facts) == len(config.units) * 4  # every unit's four quarters have facts
-    return workbooks, facts
+    return workbooks, facts, root / "outputs" / CACHE_DIR
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_case(name, clean, config, tmp_path):
     case = CASES[name]
-    sample, clean_facts = clean
+    sample, clean_facts, clean_cache = clean
     workbooks = copy_tree(sample, tmp_path / "workbooks")
+    copy_tree(clean_cache, tmp_path / "outputs" / CACHE_DIR)
     case.write(config, workbooks)
 
     code, findings, printed = run_check(workbooks, tmp_path / "outputs")

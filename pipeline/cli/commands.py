@@ -155,8 +155,13 @@ def cmd_build(args) -> int:
     if run is None:
         return EXIT_FINDINGS
     cfg, config_path, _, outputs, result = run
-    _tables(cfg, outputs, args.year)
-    _dashboards(config_path, outputs, args.year, draft=args.draft)
+    _tables(cfg, outputs, args.year)  # a working document, wanted most while errors remain
+    done = result.completeness()
+    if not done.final_ok and not args.draft:
+        # nothing that looks final (dashboards included) from data nobody vouched for
+        _refuse_final(result, done)
+        return EXIT_FINDINGS
+    _dashboards(config_path, outputs, args.year, draft=args.draft or not done.final_ok)
     return _report(cfg, config_path, outputs, result, args.year, args.draft)
 
 
@@ -181,7 +186,8 @@ def cmd_dashboards(args) -> int:
     if run is None:
         return EXIT_FINDINGS
     _, config_path, _, outputs, result = run
-    _dashboards(config_path, outputs, args.year, [args.unit] if args.unit else None)
+    _dashboards(config_path, outputs, args.year, [args.unit] if args.unit else None,
+                draft=not result.completeness().final_ok)
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from pipeline.core import model, statutory
@@ -96,13 +97,27 @@ def change_text(prev, cur, unit: str) -> str:
     return f"比上年{'增长' if diff > 0 else '下降'}{abs(diff) / _n(prev):.1%}"
 
 
+# The plotly_white look with the trace defaults of only the kinds of trace drawn here: every
+# figure carries (and plotly copies, slowly) a whole template of its own.
+TEMPLATE = "xxgk"
+_WHITE = pio.templates["plotly_white"]
+pio.templates[TEMPLATE] = go.layout.Template(
+    layout=_WHITE.layout, data={kind: _WHITE.data[kind] for kind in ("bar", "box", "heatmap",
+                                                                     "scatter")})
+
+
+def _figure(*traces) -> go.Figure:
+    """An empty figure on TEMPLATE (given at once: plotly would first copy its default)."""
+    return go.Figure(list(traces), layout={"template": TEMPLATE})
+
+
 def _style(fig: go.Figure, title: str, *, height: int = 440, x_title: str = "",
            y_title: str = "") -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
         font={"family": FONT_FAMILY, "size": 13, "color": "#222"},
         hoverlabel={"font": {"family": FONT_FAMILY}},
-        template="plotly_white", height=height, margin={"l": 60, "r": 24, "t": 80, "b": 60},
+        height=height, margin={"l": 60, "r": 24, "t": 80, "b": 60},
         legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"},
         barmode="group",
     )
@@ -178,7 +193,7 @@ def _x_years(fig: go.Figure, sources: dict[int, str], years: Iterable[int], **wh
 def proactive_total_chart(frame: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
     """Items published per year (frame: year, value), with the change on the previous year
     above each bar."""
-    fig = _style(go.Figure(), "主动公开政府信息条数（逐年对比）", x_title="年度", y_title="条数")
+    fig = _style(_figure(), "主动公开政府信息条数（逐年对比）", x_title="年度", y_title="条数")
     if frame.empty:
         return _no_data(fig)
     totals = frame.set_index("year")["value"]
@@ -195,7 +210,7 @@ def proactive_total_chart(frame: pd.DataFrame, sources: dict[int, str]) -> go.Fi
 def _by_year_bars(df: pd.DataFrame, by: str, title: str, x_title: str,
                   order: Sequence | None = None, labels=None) -> go.Figure:
     """Grouped bars, one colour per year, over the categories in `by`."""
-    fig = _style(go.Figure(), title, x_title=x_title, y_title="条数")
+    fig = _style(_figure(), title, x_title=x_title, y_title="条数")
     if df.empty:
         return _no_data(fig)
     sums = df.groupby(["year", by], sort=False)["value"].sum()
@@ -246,7 +261,7 @@ def _stacked_years(fig: go.Figure, df: pd.DataFrame, sources: dict[int, str], ye
 
 def interpretations_chart(by_form: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
     """Policy interpretations per year stacked by form; by_form has year, series, value."""
-    fig = _style(go.Figure(), "政策解读次数（按解读形式）", x_title="年度", y_title="次数")
+    fig = _style(_figure(), "政策解读次数（按解读形式）", x_title="年度", y_title="次数")
     if by_form.empty:
         return _no_data(fig)
     forms = list(dict.fromkeys(by_form["series"]))
@@ -267,7 +282,7 @@ def applicants_chart(counts: pd.DataFrame, sources: dict[int, str], *,
     """Applications received (一) and carried in (二) per year, stacked by applicant class."""
     rows = ("new", "carried_in")
     title = "政府信息公开申请（按申请人类型）" + REGISTER_MARK.get(register, "")
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+    fig = make_subplots(figure=_figure(), rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=[statutory.TABLE_B_ROW[r].label for r in rows])
     _style(fig, title)
     fig.update_yaxes(title_text="件数", row=1, col=1)
@@ -289,7 +304,7 @@ def outcomes_chart(counts: pd.DataFrame, sources: dict[int, str], *,
                    register: str = "") -> go.Figure:
     """Results of the year in the official groups （一）–（六）, one bar per year."""
     title = "办理结果（按法定分类）" + REGISTER_MARK.get(register, "")
-    fig = _style(go.Figure(), title, x_title="办理结果", y_title="件数")
+    fig = _style(_figure(), title, x_title="办理结果", y_title="件数")
     if counts.empty or not counts["value"].any():
         return _no_data(fig, "各年度均无办结的政府信息公开申请")
     vals = counts.set_index(["year", "group"])["value"]
@@ -315,7 +330,7 @@ def on_time_text(on_time: int, answered: int) -> str:
 def answer_time_chart(answered: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
     """Working days taken per answered application (frame: one row each), and how many were
     answered on time."""
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
+    fig = make_subplots(figure=_figure(), rows=1, cols=2, horizontal_spacing=0.1,
                         subplot_titles=("答复用时（工作日）", "按时答复情况"))
     _style(fig, "依申请公开答复时间")
     if answered.empty:
@@ -355,7 +370,7 @@ def review_chart(frame: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
     groups = [label if key == statutory.REVIEW[0] else f"{statutory.LITIGATION}（{label}）"
               for key, label in statutory.TABLE_C_GROUPS]
     cases = f"{statutory.REVIEW[1]}、{statutory.LITIGATION}"
-    fig = _style(go.Figure(), f"{cases}情况", y_title="件数")
+    fig = _style(_figure(), f"{cases}情况", y_title="件数")
     years = sorted(frame["year"].unique())
     vals = frame.set_index(["case", "year", "result"])["value"]
     cells = [(g, y) for g, _ in statutory.TABLE_C_GROUPS for y in years]
@@ -386,7 +401,7 @@ def submissions_chart(subs: pd.DataFrame, units: Sequence[str], year: int) -> go
     scale = []
     for i, s in enumerate(STATUS_LABELS):
         scale += [[i / len(codes), _STATUS_COLORS[s]], [(i + 1) / len(codes), _STATUS_COLORS[s]]]
-    fig = go.Figure(go.Heatmap(
+    fig = _figure(go.Heatmap(
         x=[quarter_label(q) for q in quarters], y=list(units), z=z, text=text,
         texttemplate="%{text}", zmin=-0.5, zmax=len(codes) - 0.5, colorscale=scale,
         showscale=False, xgap=3, ygap=3, hovertemplate="%{y} %{x}：%{text}<extra></extra>"))
@@ -400,7 +415,7 @@ def submissions_chart(subs: pd.DataFrame, units: Sequence[str], year: int) -> go
 
 def findings_chart(findings: pd.DataFrame, year: int) -> go.Figure:
     """The year's review findings counted by rule, coloured by severity."""
-    fig = _style(go.Figure(), f"{year}年审核发现的问题（按规则计数）", x_title="条数",
+    fig = _style(_figure(), f"{year}年审核发现的问题（按规则计数）", x_title="条数",
                  height=max(300, 160 + 32 * findings["rule"].nunique()))
     if findings.empty:
         return _no_data(fig, f"{year}年审核未发现问题")
