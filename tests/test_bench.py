@@ -6,8 +6,8 @@ import re
 
 from benchmarks import bench
 from pipeline.core.config import load_config
-from pipeline.speed import parsing
 from pipeline.workbooks import folders
+from tests.reading_year import ingest_year
 
 SUMMARY = re.compile(r"bench: floor_ratio=\d+\.\d{2} usual_ratio=\d+\.\d{2} "
                      r"incremental_ratio=\d+\.\d{3} peak_mb=\d+")
@@ -25,7 +25,7 @@ def test_every_generated_workbook_is_accepted_under_its_own_name(tmp_path):
     cfg = load_config(city.config)
     assert cfg.units == ("街道本级", "第0001社区", "第0002社区")
     assert len(city.files) == 10
-    result = parsing.ingest_year(cfg, city.workbooks, bench.YEAR)
+    result = ingest_year(cfg, city.workbooks, bench.YEAR)
     assert [f for f in result.findings if f.severity != "note"] == []
     assert sorted((h.unit, h.quarter) for h in result.headers) == sorted(bench.city_slots(10))
     assert {h.file for h in result.headers} == {
@@ -43,7 +43,7 @@ def test_the_city_is_the_same_on_every_run(tmp_path):
     def records(root):
         city = bench.generate_city(root, 5)
         cfg = load_config(city.config)
-        res = parsing.ingest_year(cfg, city.workbooks, bench.YEAR)
+        res = ingest_year(cfg, city.workbooks, bench.YEAR)
         return res.facts, res.applications, res.findings
 
     assert records(tmp_path / "a") == records(tmp_path / "b")

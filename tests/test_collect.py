@@ -14,11 +14,11 @@ import pytest
 
 from pipeline.cli.main import main
 from pipeline.core.findings import all_rules
-from pipeline.speed.parsing import ingest_year
 from pipeline.workbooks import filenames, layout
 from pipeline.workbooks.collect import collect
 from pipeline.workbooks.template import QuarterData, write_workbook
 from tests.lo import convert
+from tests.reading_year import ingest_year
 
 NOW = datetime(2024, 1, 15, 9, 30, 0)
 STAMP = "20240115-093000"

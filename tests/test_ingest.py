@@ -15,11 +15,11 @@ import pytest
 
 from pipeline.core.findings import all_rules
 from pipeline.core.records import Source
-from pipeline.speed.parsing import ingest_year
 from pipeline.workbooks import filenames, folders, layout, sheet_reading
 from pipeline.workbooks.reading import ingest_file
 from pipeline.workbooks.template import QuarterData, write_workbook
 from tests.lo import convert
+from tests.reading_year import ingest_year
 
 UNIT = "街道本级"
 

@@ -4,7 +4,6 @@ content, path, code and configuration) is not read again."""
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +11,8 @@ from pathlib import Path
 from pipeline.core.config import Config
 from pipeline.speed import cache
 from pipeline.speed.process_pool import batch_size, collector_paused, run_batches
-from pipeline.workbooks.folders import relative_name, skipped_findings, walk, year_paths
-from pipeline.workbooks.reading import FileResult, IngestResult, ingest_file, reject_duplicates
+from pipeline.workbooks.folders import relative_name
+from pipeline.workbooks.reading import FileResult, ingest_file
 
 
 @dataclass(frozen=True)
@@ -127,25 +126,3 @@ def cache_path(cache_dir: str | Path, year: int) -> Path:
     return Path(cache_dir) / f"{year}.sqlite"
 
 
-def ingest_year(cfg: Config, workbooks_dir: str | Path, year: int, *,
-                cache_dir: Path | None = None, progress: bool = False) -> IngestResult:
-    """Read every workbook of a year; a unit-quarter with two files keeps neither.
-
-    With `cache_dir` (outputs/cache), parses are cached in its <year>.sqlite (see read_files);
-    `progress` shows a progress bar even when stderr is not a terminal."""
-    walked = walk(os.path.join(workbooks_dir, str(year)))
-    results = read_files(cfg, workbooks_dir,
-                         [Path(p) for p in year_paths(workbooks_dir, year, walked)],
-                         cache_dir=None if cache_dir is None else cache_path(cache_dir, year),
-                         progress=progress)
-    reject_duplicates(results)
-    out = IngestResult(year, files=[r.file for r in results],
-                       findings=skipped_findings(walked, year))
-    for r in results:
-        out.findings += r.findings
-        if r.accepted:
-            out.headers.append(r.header)
-            out.facts += r.facts
-            out.applications += r.applications
-            out.cases += r.cases
-    return out

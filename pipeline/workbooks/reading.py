@@ -52,17 +52,6 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-@dataclass
-class IngestResult:
-    year: int
-    headers: list[Header] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)
-    applications: list[Application] = field(default_factory=list)
-    cases: list[Case] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-
-
 def ingest_file(cfg: Config, workbooks_dir: str | Path, path: str | Path) -> FileResult:
     """Read one quarter's workbook (path as given, like open()); every problem becomes a
     finding, nothing is raised."""
