@@ -19,6 +19,7 @@ from pipeline.core.records import Application, Case, Fact, Header, Source
 from pipeline.speed import cache, parsing, process_pool
 from pipeline.workbooks import filenames, folders, layout, reading
 from pipeline.workbooks.template import QuarterData, write_workbook
+from tests.reading_year import ingest_year
 
 YEAR = 2023
 
@@ -86,11 +87,11 @@ def _set_cell(path: Path, sheet: str, cell: str, value) -> None:
 
 def test_second_run_reads_every_file_from_the_cache(config, workbooks, tmp_path, parses):
     cache_dir = tmp_path / "cache"
-    first = parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    first = ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     assert len(parses) == 7
     assert len(_entries(cache_dir)) == 7
     parses.clear()
-    second = parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    second = ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     assert parses == []
     assert second == first
     assert len(second.facts) == 7 * 91
@@ -118,12 +119,12 @@ def test_cached_results_equal_fresh_ones(config, odd_files, tmp_path):
 
 def test_a_changed_file_is_parsed_again(config, workbooks, tmp_path, parses):
     cache_dir = tmp_path / "cache"
-    parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     changed = filenames.quarter_path(workbooks, YEAR, 1, "青松社区")
     cell = layout.supervision_grid(config).inputs[0]
     _set_cell(changed, layout.SHEET_SUPERVISION, cell.cell, 42)
     parses.clear()
-    result = parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    result = ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     assert parses == [changed.name]
     assert [f.value for f in result.facts if f.unit == "青松社区" and f.key == cell.key] == [42]
     assert len(_entries(cache_dir)) == 7  # the entry of the old content is removed
@@ -135,22 +136,22 @@ def test_a_changed_file_is_parsed_again(config, workbooks, tmp_path, parses):
 ])
 def test_a_corrupt_entry_is_ignored(config, workbooks, tmp_path, parses, damage):
     cache_dir = tmp_path / "cache"
-    first = parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    first = ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     _put(cache_dir, {key: text.replace('"rows":[[', '"rows":[[1],[', 1)
                      if isinstance(damage, str) else damage
                      for key, text in _entries(cache_dir).items()})
     parses.clear()
-    assert parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir) == first
+    assert ingest_year(config, workbooks, YEAR, cache_dir=cache_dir) == first
     assert len(parses) == 7
     parses.clear()
-    parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     assert parses == []  # rewritten good entries
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, "folder"])
 def test_a_damaged_cache_file_is_started_anew(config, workbooks, tmp_path, parses, damage):
     cache_dir = tmp_path / "cache"
-    first = parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    first = ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     path = parsing.cache_path(cache_dir, YEAR)
     path.unlink()
     if damage == "folder":  # cannot be opened at all: nothing is cached, nothing fails
@@ -158,30 +159,30 @@ def test_a_damaged_cache_file_is_started_anew(config, workbooks, tmp_path, parse
     else:
         path.write_bytes(damage)
     parses.clear()
-    assert parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir) == first
+    assert ingest_year(config, workbooks, YEAR, cache_dir=cache_dir) == first
     assert len(parses) == 7
     parses.clear()
-    parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     assert len(parses) == (7 if damage == "folder" else 0)
 
 
 def test_an_entry_of_another_file_is_not_used(config, workbooks, tmp_path, parses):
     """Entries renamed or copied onto another key are a miss (the key is inside)."""
     cache_dir = tmp_path / "cache"
-    parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     keys, texts = zip(*_entries(cache_dir).items(), strict=True)
     _put(cache_dir, dict(zip(keys, texts[1:] + texts[:1], strict=True)))
     parses.clear()
-    parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     assert len(parses) == 7
 
 
 def test_a_configuration_change_invalidates(config, workbooks, tmp_path, parses):
     cache_dir = tmp_path / "cache"
-    parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     more_units = dataclasses.replace(config, units=(*config.units, "新建社区"))
     parses.clear()
-    parsing.ingest_year(more_units, workbooks, YEAR, cache_dir=cache_dir)
+    ingest_year(more_units, workbooks, YEAR, cache_dir=cache_dir)
     assert len(parses) == 7
 
 
@@ -230,12 +231,12 @@ def test_the_pool_gives_what_one_process_gives(config, repo_root, tmp_path, monk
     workbooks = tmp_path / "workbooks"
     shutil.copytree(repo_root / "workbooks" / str(YEAR), workbooks / str(YEAR))
     cache_dir = tmp_path / "cache"
-    pooled = parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
+    pooled = ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     assert len(_entries(cache_dir)) == 28
     monkeypatch.setattr(process_pool, "POOL_MIN_FILES", 10**6)
     assert process_pool.pool_workers(28) == 0
-    assert parsing.ingest_year(config, workbooks, YEAR) == pooled
-    assert parsing.ingest_year(config, workbooks, YEAR, cache_dir=cache_dir) == pooled
+    assert ingest_year(config, workbooks, YEAR) == pooled
+    assert ingest_year(config, workbooks, YEAR, cache_dir=cache_dir) == pooled
 
 
 def test_pool_size(monkeypatch):
@@ -251,9 +252,9 @@ def test_progress_bar_only_when_asked_and_many_files(config, repo_root, tmp_path
     one = repo_root / "workbooks" / str(YEAR) / "第1季度" / f"{YEAR}年第1季度-街道本级.xlsx"
     for i in range(process_pool.PROGRESS_MIN_FILES):
         shutil.copy(one, folder / f"{YEAR}年第1季度-单位{i:02d}.xlsx")
-    parsing.ingest_year(config, tmp_path / "workbooks", YEAR)
+    ingest_year(config, tmp_path / "workbooks", YEAR)
     assert "读取报表" not in capsys.readouterr().err  # stderr is not a terminal here
-    parsing.ingest_year(config, tmp_path / "workbooks", YEAR, progress=True)
+    ingest_year(config, tmp_path / "workbooks", YEAR, progress=True)
     assert "读取报表" in capsys.readouterr().err
 
 

@@ -18,11 +18,11 @@ from pipeline.core import normalize
 from pipeline.core.config import ConfigError, load_config
 from pipeline.core.records import Application, Header, Source
 from pipeline.speed import cache
-from pipeline.speed.parsing import ingest_year
 from pipeline.workbooks import filenames, layout
 from pipeline.workbooks.reading import ingest_file
 from pipeline.workbooks.template import QuarterData, write_workbook
 from tests.consolidation import consolidate_year
+from tests.reading_year import ingest_year
 from tests.shared import copy_tree
 
 APPS = layout.SHEET_APPLICATIONS

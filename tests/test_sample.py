@@ -10,9 +10,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pipeline.sample.demo import SAMPLE_PERSONAL_DATA, apportion, write_sample_quarters
-from pipeline.speed.parsing import ingest_year
 from pipeline.workbooks import filenames, issue
 from pipeline.workbooks.folders import year_files
+from tests.reading_year import ingest_year
 
 OFFICE = "街道本级"
 
