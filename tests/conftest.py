@@ -32,7 +32,7 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def config():
-    return load_config(ROOT / "xxgk.toml")
+    return load_config(ROOT / "tests" / "single_organ.toml")
 
 
 def _main(*args: str) -> tuple[int, str]:
@@ -67,12 +67,12 @@ def checked_sample(tmp_path_factory, repo_root):
     """The committed sample checked once (`xxgk check --year 2023`) into a fresh outputs folder
     (read only): .code, .outputs, and .before, the digests of the committed workbooks before
     the check."""
-    workbooks = repo_root / "workbooks"
+    workbooks = repo_root / "workbooks" / "团结大街街道"
 
     def make(folder: Path):
         before = digests(workbooks)
         code, _ = _main("check", "--year", "2023", "--workbooks", str(workbooks),
-                        "--outputs", str(folder), "--config", str(repo_root / "xxgk.toml"))
+                        "--outputs", str(folder), "--config", str(repo_root / "tests" / "single_organ.toml"))
         return {"code": code, "before": before}
 
     with shared_folder(tmp_path_factory, "checked", make) as (folder, made):
@@ -88,7 +88,7 @@ def built_sample(tmp_path_factory, repo_root, sample_workbooks):
         copy_tree(sample_workbooks.root, folder / "workbooks")
         code, printed = _main("build", "--year", "2023", "--workbooks", str(folder / "workbooks"),
                               "--outputs", str(folder / "outputs"),
-                              "--config", str(repo_root / "xxgk.toml"))
+                              "--config", str(repo_root / "tests" / "single_organ.toml"))
         assert code == 0, printed
         return None
 

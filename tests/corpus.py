@@ -723,5 +723,5 @@ if __name__ == "__main__":
     from pipeline.core.atomic import write_text
     from pipeline.core.config import load_config
 
-    write_text(DOC, render_doc(load_config(DOC.parent.parent / "xxgk.toml")))
+    write_text(DOC, render_doc(load_config(DOC.parent.parent / "tests" / "single_organ.toml")))
     print(f"已写入 {DOC}")

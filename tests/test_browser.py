@@ -64,7 +64,7 @@ def pages(tmp_path_factory, config, repo_root):
 
     tmp = tmp_path_factory.mktemp("pages")
     store = build_seed_store(tmp / "xxgk.sqlite", config)
-    data = site.load_data(store, 2023, config_path=repo_root / "xxgk.toml")
+    data = site.load_data(store, 2023, config_path=repo_root / "tests" / "single_organ.toml")
     pages = site.page_data(data, all_units=True, units=["青松社区"])
     site.write_pages(pages, {n: registry.dashboard_figures(p) for n, p in pages.items()},
                      tmp / "dashboards")

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
 def checked(checked_sample, repo_root):
     """The committed sample, checked once into a fresh outputs folder (tests/conftest.py)."""
     return (checked_sample.code, checked_sample.outputs, checked_sample.before,
-            repo_root / "workbooks")
+            repo_root / "workbooks" / "团结大街街道")
 
 
 def test_sample_checks_clean(checked):
@@ -79,7 +79,7 @@ def test_inputs_are_untouched(checked):
 def broken_workbooks(tmp_path_factory, repo_root):
     """A copy of the sample where 青松社区 typed a negative count in 2023 Q3 (only read)."""
     wb = tmp_path_factory.mktemp("broken") / "workbooks"
-    shutil.copytree(repo_root / "workbooks", wb)
+    shutil.copytree(repo_root / "workbooks" / "团结大街街道", wb)
     path = filenames.quarter_path(wb, 2023, 3, "青松社区")
     book = openpyxl.load_workbook(path)
     book[layout.SHEET_INTERPRETATION]["B4"] = -2
@@ -96,7 +96,7 @@ def broken(broken_workbooks, tmp_path):
 
 def _run(root, wb, repo_root, *extra):
     return main([*extra, "--year", "2023", "--workbooks", str(wb),
-                 "--outputs", str(root / "out"), "--config", str(repo_root / "xxgk.toml")])
+                 "--outputs", str(root / "out"), "--config", str(repo_root / "tests" / "single_organ.toml")])
 
 
 def _summary_path(root):
@@ -151,14 +151,14 @@ def test_entries_that_are_not_files_are_skipped_not_waited_on(checked, repo_root
     hanging) warns of each, opens none, and reads everything else exactly as before."""
     _, clean_out, _, _ = checked
     wb, out = tmp_path / "workbooks", tmp_path / "out"
-    shutil.copytree(repo_root / "workbooks", wb)
+    shutil.copytree(repo_root / "workbooks" / "团结大街街道", wb)
     q1 = wb / "2023" / "第1季度"
     os.mkfifo(q1 / "2023年第1季度-和顺社区 - 副本.xlsx")
     (q1 / "备份.xlsx").mkdir()
     (wb / "2022" / "第4季度" / "旧报表.xlsx").symlink_to(tmp_path / "已删除.xlsx")
     proc = subprocess.run([sys.executable, "-m", "pipeline", "check", "--year", "2023",
                            "--workbooks", str(wb), "--outputs", str(out),
-                           "--config", str(repo_root / "xxgk.toml"), "--json"],
+                           "--config", str(repo_root / "tests" / "single_organ.toml"), "--json"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr

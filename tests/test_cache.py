@@ -29,7 +29,7 @@ def workbooks(repo_root, tmp_path) -> Path:
     """The committed sample's 2023 first-quarter workbooks (7 files, parsed in-process), plus
     one with typing errors, one that is not a workbook and one in the wrong place."""
     root = tmp_path / "workbooks"
-    shutil.copytree(repo_root / "workbooks" / str(YEAR) / "第1季度", root / str(YEAR) / "第1季度")
+    shutil.copytree(repo_root / "workbooks" / "团结大街街道" / str(YEAR) / "第1季度", root / str(YEAR) / "第1季度")
     return root
 
 
@@ -229,7 +229,7 @@ def test_the_code_fingerprint_covers_the_parser_and_what_it_imports(repo_root):
 def test_the_pool_gives_what_one_process_gives(config, repo_root, tmp_path, monkeypatch):
     """28 files: parsed in a process pool (on a machine with two cores or more)."""
     workbooks = tmp_path / "workbooks"
-    shutil.copytree(repo_root / "workbooks" / str(YEAR), workbooks / str(YEAR))
+    shutil.copytree(repo_root / "workbooks" / "团结大街街道" / str(YEAR), workbooks / str(YEAR))
     cache_dir = tmp_path / "cache"
     pooled = ingest_year(config, workbooks, YEAR, cache_dir=cache_dir)
     assert len(_entries(cache_dir)) == 28
@@ -249,7 +249,7 @@ def test_pool_size(monkeypatch):
 def test_progress_bar_only_when_asked_and_many_files(config, repo_root, tmp_path, capsys):
     folder = tmp_path / "workbooks" / str(YEAR) / "第1季度"
     folder.mkdir(parents=True)
-    one = repo_root / "workbooks" / str(YEAR) / "第1季度" / f"{YEAR}年第1季度-街道本级.xlsx"
+    one = repo_root / "workbooks" / "团结大街街道" / str(YEAR) / "第1季度" / f"{YEAR}年第1季度-街道本级.xlsx"
     for i in range(process_pool.PROGRESS_MIN_FILES):
         shutil.copy(one, folder / f"{YEAR}年第1季度-单位{i:02d}.xlsx")
     ingest_year(config, tmp_path / "workbooks", YEAR)

@@ -72,7 +72,7 @@ def test_missing_config_exits_2(tmp_path, capsys):
 
 
 def test_bad_config_key_names_key_and_file(tmp_path, repo_root, capsys):
-    text = (repo_root / "xxgk.toml").read_text(encoding="utf-8")
+    text = (repo_root / "tests" / "single_organ.toml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.toml"
     bad.write_text(text.replace("postcode =", "postcod ="), encoding="utf-8")
     assert main(["status", "--year", "2023", "--config", str(bad)]) == 2
@@ -106,7 +106,7 @@ def test_global_option_before_command_is_kept():
 
 def test_init_writes_every_template_and_never_overwrites(tmp_path, repo_root, config, capsys):
     argv = ["init", "--year", "2024", "--workbooks", str(tmp_path),
-            "--config", str(repo_root / "xxgk.toml")]
+            "--config", str(repo_root / "tests" / "single_organ.toml")]
     assert main(argv) == 0
     files = sorted(tmp_path.rglob("*.xlsx"))
     assert len(files) == len(config.units) * 4
@@ -121,7 +121,7 @@ def test_init_writes_every_template_and_never_overwrites(tmp_path, repo_root, co
 
 def test_init_history_writes_a_blank_published_tables_form(tmp_path, repo_root):
     argv = ["init", "--year", "2020", "--history", "--workbooks", str(tmp_path),
-            "--config", str(repo_root / "xxgk.toml")]
+            "--config", str(repo_root / "tests" / "single_organ.toml")]
     assert main(argv) == 0
     assert (tmp_path / "2020" / "2020年已公开报表.xlsx").is_file()
 
@@ -131,8 +131,8 @@ def test_a_second_run_on_the_same_outputs_waits_for_none_and_says_why(repo_root,
     from pipeline.build import outputs_folder
 
     out = tmp_path / "outputs"
-    argv = ["check", "--year", "2023", "--config", str(repo_root / "xxgk.toml"),
-            "--workbooks", str(repo_root / "workbooks"), "--outputs", str(out)]
+    argv = ["check", "--year", "2023", "--config", str(repo_root / "tests" / "single_organ.toml"),
+            "--workbooks", str(repo_root / "workbooks" / "团结大街街道"), "--outputs", str(out)]
     with outputs_folder.outputs_lock(out):
         assert main(argv) == 2
         err = capsys.readouterr().err
@@ -174,8 +174,8 @@ def test_a_killed_holder_leaves_no_lock_behind(tmp_path):
 
 def test_tables_writes_the_consolidated_workbook_and_check_says_how(repo_root, tmp_path, capsys):
     out = tmp_path / "outputs"
-    argv = ["--year", "2023", "--config", str(repo_root / "xxgk.toml"),
-            "--workbooks", str(repo_root / "workbooks"), "--outputs", str(out)]
+    argv = ["--year", "2023", "--config", str(repo_root / "tests" / "single_organ.toml"),
+            "--workbooks", str(repo_root / "workbooks" / "团结大街街道"), "--outputs", str(out)]
     assert main(["check", *argv]) == 0
     assert "请运行 xxgk tables --year 2023，或运行 xxgk build" in capsys.readouterr().out
     assert main(["check", "--json", *argv]) == 0

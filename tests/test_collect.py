@@ -218,7 +218,7 @@ def test_cli_prints_what_was_filed_and_who_is_missing(config, repo_root, tmp_pat
     wb, inbox = tmp_path / "workbooks", tmp_path / "inbox"
     _workbook(config, inbox / "明德社区3季度.xlsx", "明德社区", 3, 1)
     argv = ["collect", "--year", "2023", "--workbooks", str(wb), "--outputs",
-            str(tmp_path / "outputs"), "--config", str(repo_root / "xxgk.toml"), str(inbox)]
+            str(tmp_path / "outputs"), "--config", str(repo_root / "tests" / "single_organ.toml"), str(inbox)]
     assert main(argv) == 0
     out = capsys.readouterr().out.splitlines()
     assert "已归档：明德社区3季度.xlsx → 2023/第3季度/2023年第3季度-明德社区.xlsx" in out

@@ -29,7 +29,7 @@ from tests.shared import copy_tree
 pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = {c.name: c for c in corpus.cases(load_config(ROOT / "xxgk.toml"))}
+CASES = {c.name: c for c in corpus.cases(load_config(ROOT / "tests" / "single_organ.toml"))}
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -38,7 +38,8 @@ def run_check(workbooks: Path, outputs: Path) -> tuple[int, list[dict], str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["check", "--year", str(corpus.YEAR), "--workbooks", str(workbooks),
-                     "--outputs", str(outputs), "--json"])
+                     "--outputs", str(outputs), "--json",
+                     "--config", str(ROOT / "tests" / "single_organ.toml")])
     return code, json.loads(out.getvalue()), out.getvalue() + err.getvalue()
 
 

@@ -160,9 +160,9 @@ def test_notebook_is_committed_clean_with_declared_parameters():
     assert code[0].metadata.tags == ["parameters"]
     params = {k: v["default"] for k, v in declared_parameters(notebook_path("dashboard.ipynb")).items()}
     assert params == {"year": "2023", "years_back": "2", "unit": '""', "all_units": "False",
-                      "units": "[]", "store_path": '"../outputs/xxgk.sqlite"',
-                      "output_dir": '"../outputs/2023/dashboards"', "config_path": '""',
-                      "draft": "False"}
+                      "units": "[]", "store_path": '"../outputs/organs/团结大街街道/xxgk.sqlite"',
+                      "output_dir": '"../outputs/2023/团结大街街道/dashboards"',
+                      "config_path": '""', "organ": '""', "draft": "False"}
     # Markdown in Chinese explains the notebook; each chart's caption comes from the registry
     # (shown when the notebook runs, see test_run_dashboards_executes_the_notebook).
     md = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
@@ -189,7 +189,7 @@ def test_unknown_unit_is_refused_before_a_kernel_starts(seed_store, tmp_path):
 def test_run_dashboards_executes_the_notebook(seed_store, tmp_path, repo_root):
     outputs = tmp_path / "outputs"
     pages = site.run_dashboards(seed_store, 2023, outputs,
-                                      config_path=repo_root / "xxgk.toml")
+                                      config_path=repo_root / "tests" / "single_organ.toml")
     dash = outputs / "2023" / "dashboards"
     assert pages == [dash / "index.html", *(dash / f"{u}.html" for u in UNITS)]
     assert sorted(p.name for p in dash.iterdir()) == sorted(p.name for p in pages)

@@ -24,7 +24,7 @@ from pipeline.workbooks.template import QuarterData, write_workbook
 pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
-CFG = load_config(ROOT / "xxgk.toml")
+CFG = load_config(ROOT / "tests" / "single_organ.toml")
 UNIT, YEAR, QUARTER = "街道本级", 2023, 2
 RULES = {r.id for r in all_rules()}
 MARK = "隐私标记"  # only ever typed into personal columns
@@ -108,7 +108,8 @@ def test_checking_any_typed_values_gives_findings_not_a_crash(tmp_path_factory, 
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         code = main(["check", "--year", str(YEAR), "--workbooks", str(root),
-                     "--outputs", str(root.parent / f"{root.name}-out"), "--json"])
+                     "--outputs", str(root.parent / f"{root.name}-out"), "--json",
+                     "--config", str(ROOT / "tests" / "single_organ.toml")])
     assert code in (0, 1)
     findings = json.loads(out.getvalue())
     assert all(f["rule"] in RULES for f in findings)

@@ -68,7 +68,7 @@ def test_identity_form_folds_width_compatibility_forms_and_invisible_characters(
 # --- The configuration -------------------------------------------------------------------------
 
 def _config_text(repo_root: Path, tmp_path: Path, old: str, new: str) -> Path:
-    text = (repo_root / "xxgk.toml").read_text(encoding="utf-8")
+    text = (repo_root / "tests" / "single_organ.toml").read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "xxgk.toml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -282,11 +282,11 @@ def test_any_edits_rerun_to_what_a_run_from_scratch_gives(config, repo_root, edi
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         workbooks = tmp / "workbooks"
-        shutil.copytree(repo_root / "workbooks", workbooks)
+        shutil.copytree(repo_root / "workbooks" / "团结大街街道", workbooks)
         outputs = tmp / "outputs"
         checking.check(config, workbooks, outputs, YEAR)
         for edit in edits:
-            _apply(edit, config, workbooks, repo_root / "workbooks")
+            _apply(edit, config, workbooks, repo_root / "workbooks" / "团结大街街道")
             again = checking.check(config, workbooks, outputs, YEAR)
             assert again.content.kept is not None
         scratch, dump = _from_scratch(config, workbooks, tmp)

@@ -58,7 +58,7 @@ def _is_leftover(rel: str) -> bool:
 
 def _command(run, *args: str) -> list[str]:
     return [sys.executable, "-m", "pipeline", *args, "--year", str(YEAR), "--config",
-            str(ROOT / "xxgk.toml"), "--workbooks", str(run.workbooks), "--outputs",
+            str(ROOT / "tests" / "single_organ.toml"), "--workbooks", str(run.workbooks), "--outputs",
             str(run.outputs)]
 
 

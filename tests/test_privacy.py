@@ -88,7 +88,7 @@ def built(tmp_path_factory, config, sample_workbooks):
     _plant(config, workbooks)
     done = subprocess.run(
         [sys.executable, "-m", "pipeline", "build", "--draft", "--year", str(YEAR), "--config",
-         str(ROOT / "xxgk.toml"), "--workbooks", str(workbooks), "--outputs", str(outputs)],
+         str(ROOT / "tests" / "single_organ.toml"), "--workbooks", str(workbooks), "--outputs", str(outputs)],
         capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stdout + done.stderr  # errors found, draft written
     return outputs, done.stdout + done.stderr

@@ -129,14 +129,16 @@ def test_committed_notebook_is_clean_and_parameterised(repo_root):
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     assert code[0].metadata["tags"] == ["parameters"]
     assert code[0].source.splitlines() == [
-        "year = 2023", "draft = False", 'store_path = "../outputs/xxgk.sqlite"',
-        'config_path = "../xxgk.toml"', 'output_dir = "../outputs/2023/report"']
+        "year = 2023", "draft = False",
+        'store_path = "../outputs/organs/团结大街街道/xxgk.sqlite"',
+        'config_path = "../xxgk.toml"', 'organ = "团结大街街道"',
+        'output_dir = "../outputs/2023/团结大街街道/report"']
 
 
 def test_run_report_executes_the_notebook_twice_with_the_same_result(seed_store, repo_root,
                                                                       tmp_path):
     outputs = tmp_path / "outputs"
-    docx_path, html_path = report_model.run_report(seed_store, repo_root / "xxgk.toml", 2023, outputs,
+    docx_path, html_path = report_model.run_report(seed_store, repo_root / "tests" / "single_organ.toml", 2023, outputs,
                                              draft=True)
     title = "包头市昆都仑区团结大街街道办事处2023年政府信息公开工作年度报告"
     assert docx_path == outputs / "2023" / "report" / f"{title}.docx"
@@ -146,7 +148,7 @@ def test_run_report_executes_the_notebook_twice_with_the_same_result(seed_store,
                       for o in c.outputs)
     assert title in printed and "TX021" in printed
     first = (docx_path.read_bytes(), html_path.read_bytes())
-    report_model.run_report(seed_store, repo_root / "xxgk.toml", 2023, outputs, draft=True)
+    report_model.run_report(seed_store, repo_root / "tests" / "single_organ.toml", 2023, outputs, draft=True)
     assert (docx_path.read_bytes(), html_path.read_bytes()) == first
     document = docx.Document(docx_path)
     assert document.sections[0].header.paragraphs[0].text == "草稿"

@@ -26,7 +26,7 @@ def generated(sample_workbooks):
 
 def test_committed_sample_has_exactly_the_generated_files(generated, repo_root):
     root, written = generated
-    committed = repo_root / "workbooks"
+    committed = repo_root / "workbooks" / "团结大街街道"
     expected = sorted(p.relative_to(root).as_posix() for p in written)
     present = sorted(p.relative_to(committed).as_posix() for p in committed.rglob("*.xlsx"))
     assert present == expected, "示例报表已过期：请删除 workbooks/2021–2023 后运行 make sample"
@@ -35,7 +35,7 @@ def test_committed_sample_has_exactly_the_generated_files(generated, repo_root):
 def test_committed_sample_content_is_current(generated, repo_root):
     root, written = generated
     stale = [p.relative_to(root).as_posix() for p in written
-             if _parts(p) != _parts(repo_root / "workbooks" / p.relative_to(root))]
+             if _parts(p) != _parts(repo_root / "workbooks" / "团结大街街道" / p.relative_to(root))]
     assert stale == [], "示例报表已过期：请删除 workbooks/2021–2023 后运行 make sample"
 
 

@@ -61,8 +61,8 @@ def docx_text(p) -> str:
 def office(tmp_path_factory, repo_root, config):
     """The sample office (2021–2023 as committed) at the start of 2024."""
     root = tmp_path_factory.mktemp("year")
-    shutil.copytree(repo_root / "workbooks", root / "workbooks")
-    shutil.copy(repo_root / "xxgk.toml", root / "xxgk.toml")
+    shutil.copytree(repo_root / "workbooks" / "团结大街街道", root / "workbooks")
+    shutil.copy(repo_root / "tests" / "single_organ.toml", root / "xxgk.toml")
     code, out = run(root, "init")
     assert code == 0 and "共生成 28 本" in out
     return root
@@ -200,7 +200,7 @@ def closed_2023_once(tmp_path_factory, repo_root, built_sample):
     root = tmp_path_factory.mktemp("closed")
     copy_tree(built_sample.workbooks, root / "workbooks")
     copy_tree(built_sample.outputs, root / "outputs")
-    shutil.copy(repo_root / "xxgk.toml", root / "xxgk.toml")
+    shutil.copy(repo_root / "tests" / "single_organ.toml", root / "xxgk.toml")
     assert (root / "outputs" / "2023" / "定稿记录.json").is_file()  # the final report was made
     assert run(root, "init")[0] == 0
     return root

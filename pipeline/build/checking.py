@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.build.outputs_folder import CACHE_DIR, findings_paths, remove_leftovers, store_path
+from pipeline.build.outputs_folder import cache_dir, findings_paths, remove_leftovers, store_path
 from pipeline.build.plain import PlainReader
 from pipeline.consolidate import year_total
 from pipeline.core.config import Config
@@ -62,7 +62,7 @@ class CheckResult:
 
 
 def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
-          command: str = "check", plain: bool = False) -> CheckResult:
+          command: str = "check", plain: bool = False, organ: str = "") -> CheckResult:
     """Read, consolidate and review every year up to `year`; write the store and the year's
     findings under outputs/.
 
@@ -77,8 +77,8 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
     if year not in years:
         years.append(year)
     walks = {y: folders.walk(workbooks_dir / str(y)) for y in years}  # the files this run reads
-    read = (PlainReader if plain else Reader)(cfg, workbooks_dir, store_path(outputs_dir),
-                                              outputs_dir / CACHE_DIR)
+    read = (PlainReader if plain else Reader)(cfg, workbooks_dir, store_path(outputs_dir, organ),
+                                              cache_dir(outputs_dir, organ))
     with read as reader:
         previous: YearTables | None = None
         for y in years:
@@ -111,7 +111,7 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
 
         reader.finish(content, walks, version=__version__, report_year=year, command=command,
                       started=started, review=review_text)
-    xlsx, js = findings_paths(outputs_dir, year)
+    xlsx, js = findings_paths(outputs_dir, year, organ)
     write_findings(xlsx, js, result.findings)
     return result
 

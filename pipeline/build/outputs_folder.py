@@ -1,5 +1,10 @@
 """The outputs folder of a run: where each output goes, the lock that keeps a second run out,
-the leftovers of a killed run, and the record of a year's final report."""
+the leftovers of a killed run, and the record of a year's final report.
+
+A single organ's outputs sit in the folder itself (outputs/xxgk.sqlite, outputs/<year>/…). In a
+district each organ (`organ`, its short name) has its store and parse cache under
+outputs/organs/<organ>/ and its year's outputs under outputs/<year>/<organ>/, beside the
+district's own under outputs/<year>/全区/."""
 
 from __future__ import annotations
 
@@ -17,6 +22,10 @@ STORE_NAME = "xxgk.sqlite"
 
 
 CACHE_DIR = "cache"
+
+ORGANS_DIR = "organs"
+
+DISTRICT_DIR = "全区"
 
 
 # What a killed run can leave under outputs/: pipeline.core.atomic's temp files (and SQLite's
@@ -58,45 +67,54 @@ def remove_leftovers(outputs_dir: Path) -> None:
             p.unlink(missing_ok=True)
 
 
-def store_path(outputs_dir: Path) -> Path:
-    return outputs_dir / STORE_NAME
+def data_dir(outputs_dir: Path, organ: str = "") -> Path:
+    """Where the organ's store and parse cache live."""
+    return outputs_dir / ORGANS_DIR / organ if organ else outputs_dir
 
 
-def year_dir(outputs_dir: Path, year: int) -> Path:
-    return outputs_dir / str(year)
+def store_path(outputs_dir: Path, organ: str = "") -> Path:
+    return data_dir(outputs_dir, organ) / STORE_NAME
 
 
-def consolidated_path(outputs_dir: Path, year: int) -> Path:
-    return year_dir(outputs_dir, year) / f"{year}年汇总报表.xlsx"
+def cache_dir(outputs_dir: Path, organ: str = "") -> Path:
+    return data_dir(outputs_dir, organ) / CACHE_DIR
 
 
-def findings_paths(outputs_dir: Path, year: int) -> tuple[Path, Path]:
-    base = year_dir(outputs_dir, year) / f"{year}年审核结果"
+def year_dir(outputs_dir: Path, year: int, organ: str = "") -> Path:
+    return outputs_dir / str(year) / organ if organ else outputs_dir / str(year)
+
+
+def consolidated_path(outputs_dir: Path, year: int, organ: str = "") -> Path:
+    return year_dir(outputs_dir, year, organ) / f"{year}年汇总报表.xlsx"
+
+
+def findings_paths(outputs_dir: Path, year: int, organ: str = "") -> tuple[Path, Path]:
+    base = year_dir(outputs_dir, year, organ) / f"{year}年审核结果"
     return base.with_suffix(".xlsx"), base.with_suffix(".json")
 
 
 FINAL_RECORD = "定稿记录.json"
 
 
-def final_record_path(outputs_dir: Path, year: int) -> Path:
-    return year_dir(outputs_dir, year) / FINAL_RECORD
+def final_record_path(outputs_dir: Path, year: int, organ: str = "") -> Path:
+    return year_dir(outputs_dir, year, organ) / FINAL_RECORD
 
 
 def record_final(outputs_dir: Path, year: int, workbooks: list[str],
-                 reports: tuple[Path, ...]) -> Path:
+                 reports: tuple[Path, ...], organ: str = "") -> Path:
     """Note that a final report of the year was made, and from which workbooks: `xxgk collect`
     will not replace one of them without being told to (see collect.collect)."""
     record = {"year": year, "built": datetime.now().isoformat(timespec="seconds"),
               "reports": [p.name for p in reports], "workbooks": sorted(workbooks)}
-    path = final_record_path(outputs_dir, year)
+    path = final_record_path(outputs_dir, year, organ)
     atomic.write_text(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     return path
 
 
-def read_final(outputs_dir: Path, year: int) -> dict | None:
+def read_final(outputs_dir: Path, year: int, organ: str = "") -> dict | None:
     """The record of the year's final report, None when none was made (or it is unreadable)."""
     try:
-        record = json.loads(final_record_path(outputs_dir, year).read_text(encoding="utf-8"))
+        record = json.loads(final_record_path(outputs_dir, year, organ).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) else None

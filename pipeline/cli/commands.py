@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.build import checking, outputs_folder
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
-from pipeline.core.config import load_config
+from pipeline.core.config import Config, load_district
 from pipeline.core.findings import format_finding
 from pipeline.review import returns
 from pipeline.workbooks import filenames, layout
@@ -25,7 +26,7 @@ def _exclusive(command):
     @functools.wraps(command)
     def run(args) -> int:
         config_path, _, outputs = paths(args)
-        load_config(config_path)
+        load_district(config_path)
         try:
             with outputs_folder.outputs_lock(outputs):
                 return command(args)
@@ -38,10 +39,45 @@ def _say(text: str) -> None:
     print(text, flush=True)
 
 
-def _setup(args):
+@dataclass(frozen=True)
+class Target:
+    """One organ to work on: its configuration, its workbooks folder, and the outputs folder
+    with `organ` (its short name in a district, "" for a single organ) saying where in it."""
+    cfg: Config
+    config_path: Path
+    workbooks: Path
+    outputs: Path
+    organ: str
+
+
+def _targets(args) -> list[Target]:
+    """The organs a command works on: the one organ of a single-organ configuration; every
+    organ of a district (in the configuration's order), or the one named by --organ. A
+    district's workbooks are in one folder per organ (workbooks/<short name>/)."""
     config_path, workbooks, outputs = paths(args)
-    cfg = load_config(config_path)
-    return cfg, config_path, workbooks, outputs
+    district = load_district(config_path)
+    wanted = getattr(args, "organ", None)
+    if district.single:
+        cfg = district.organs[0]
+        if wanted and wanted != cfg.organ.short_name:
+            raise CannotRun(f"配置文件 {config_path} 只有一个机关“{cfg.organ.short_name}”，"
+                            f"没有“{wanted}”。")
+        return [Target(cfg, config_path, workbooks, outputs, "")]
+    organs = [district.organ(wanted)] if wanted else district.organs
+    return [Target(cfg, config_path, workbooks / cfg.organ.short_name, outputs,
+                   cfg.organ.short_name) for cfg in organs]
+
+
+def _each(args, work) -> int:
+    """Run `work(target)` for every organ, each under its name in a district; the worst exit
+    code of them."""
+    targets = _targets(args)
+    code = EXIT_OK
+    for t in targets:
+        if t.organ:
+            _say(f"【{t.cfg.organ.name}】")
+        code = max(code, work(t))
+    return code
 
 
 def _summary(result: checking.CheckResult) -> None:
@@ -59,28 +95,35 @@ def _print_findings(findings, limit: int = 50) -> None:
         _say(f"……另有 {len(shown) - limit} 条，详见审核结果表。")
 
 
-def _check(args, command: str):
-    cfg, config_path, workbooks, outputs = _setup(args)
-    if not workbooks.is_dir():
-        raise CannotRun(f"找不到报表目录 {workbooks}，请用 --workbooks 指定。")
-    result = checking.check(cfg, workbooks, outputs, args.year, command=command)
-    return cfg, config_path, workbooks, outputs, result
+def _check(t: Target, year: int, command: str) -> checking.CheckResult:
+    if not t.workbooks.is_dir():
+        raise CannotRun(f"找不到报表目录 {t.workbooks}，请用 --workbooks 指定。")
+    return checking.check(t.cfg, t.workbooks, t.outputs, year, command=command, organ=t.organ)
 
 
 @_exclusive
 def cmd_check(args) -> int:
-    *_, outputs, result = _check(args, "check")
-    if args.json:
-        print_json([f.to_dict() for f in result.findings])
-    else:
+    if args.json:  # one list for every organ; in a district each finding names its organ
+        found, code = [], EXIT_OK
+        for t in _targets(args):
+            result = _check(t, args.year, "check")
+            found += [{**({"organ": t.organ} if t.organ else {}), **f.to_dict()}
+                      for f in result.findings]
+            code = max(code, EXIT_FINDINGS if result.errors else EXIT_OK)
+        print_json(found)
+        return code
+
+    def work(t: Target) -> int:
+        result = _check(t, args.year, "check")
         _print_findings(result.findings)
         _summary(result)
-        xlsx, _ = outputs_folder.findings_paths(outputs, args.year)
+        xlsx, _ = outputs_folder.findings_paths(t.outputs, args.year, t.organ)
         _say(f"审核结果表：{xlsx}")
         if args.year in result.tables:
             _say(f"如需汇总报表（附数据来源），请运行 xxgk tables --year {args.year}，"
                  "或运行 xxgk build 一并生成。")
-    return EXIT_FINDINGS if result.errors else EXIT_OK
+        return EXIT_FINDINGS if result.errors else EXIT_OK
+    return _each(args, work)
 
 
 def _refuse_final(result: checking.CheckResult, done) -> None:
@@ -102,7 +145,7 @@ def _refuse_final(result: checking.CheckResult, done) -> None:
          "“填报确认”中确认，改正错误后重新运行；或加 --draft 生成标注“草稿”的报告。")
 
 
-def _report(cfg, config_path, outputs, result, year, draft) -> int:
+def _report(t: Target, result, year, draft) -> int:
     from pipeline.report.model import run_report
 
     done = result.completeness()
@@ -110,12 +153,12 @@ def _report(cfg, config_path, outputs, result, year, draft) -> int:
         _refuse_final(result, done)
         return EXIT_FINDINGS
     final = done.final_ok and not draft
-    docx, html = run_report(outputs_folder.store_path(outputs), config_path, year, outputs,
-                            draft=not final)
+    docx, html = run_report(outputs_folder.store_path(t.outputs, t.organ), t.config_path, year,
+                            t.outputs, draft=not final, organ=t.organ)
     if final:
-        outputs_folder.record_final(outputs, year, [
+        outputs_folder.record_final(t.outputs, year, [
             s.file for s in result.content.submissions if s.year == year and s.file],
-            (docx, html))
+            (docx, html), t.organ)
         _say(f"年度报告（正式）：{docx}")
     else:
         _say(f"年度报告（草稿：{done.summary()}）：{docx}")
@@ -123,85 +166,152 @@ def _report(cfg, config_path, outputs, result, year, draft) -> int:
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
-def _tables(cfg, outputs, year) -> None:
+def _tables(t: Target, year) -> None:
     from pipeline.outputs.tables_workbook import write_summary
 
-    path = write_summary(outputs_folder.store_path(outputs), cfg, year,
-                         outputs_folder.consolidated_path(outputs, year))
+    path = write_summary(outputs_folder.store_path(t.outputs, t.organ), t.cfg, year,
+                         outputs_folder.consolidated_path(t.outputs, year, t.organ))
     _say(f"汇总报表：{path}")
 
 
-def _dashboards(config_path, outputs, year, units=None, draft: bool = False) -> None:
+def _dashboards(t: Target, year, units=None, draft: bool = False) -> None:
     from pipeline.dashboards.site import run_dashboards
 
-    pages = run_dashboards(outputs_folder.store_path(outputs), year, outputs, units=units,
-                           config_path=config_path, draft=draft)
+    pages = run_dashboards(outputs_folder.store_path(t.outputs, t.organ), year, t.outputs,
+                           units=units, config_path=t.config_path, draft=draft, organ=t.organ)
     _say(f"图表：{pages[0]}（共 {len(pages)} 页）")
 
 
-def _checked_year(args, command: str):
+def _checked_year(t: Target, year: int, command: str) -> checking.CheckResult | None:
     """Check first (the store must reflect the inputs), print the outcome; None if the year
     has no data at all."""
-    run = _check(args, command)
-    result = run[-1]
+    result = _check(t, year, command)
     _print_findings(result.findings)
     _summary(result)
-    return run if args.year in result.tables else None
+    return result if year in result.tables else None
+
+
+def _roll_up(args, results: dict[str, checking.CheckResult]) -> int:
+    """After every organ of a district: the 全区 tables (the sum of the organs') and the
+    district's checks, under outputs/<year>/全区/. Not for a single organ, nor for one organ
+    of a district (--organ): the sum needs them all."""
+    from pipeline.core.model import YearTables
+    from pipeline.outputs.district_tables import district_summary_path, write_district_summary
+    from pipeline.outputs.findings_file import write_findings
+    from pipeline.review import district
+    from pipeline.workbooks.published import read_published
+
+    config_path, workbooks, outputs = paths(args)
+    whole = load_district(config_path)
+    if whole.single or args.organ:
+        return EXIT_OK
+    year = args.year
+    _say(f"【{whole.name}全区】")
+    organs, parts = [], {}
+    for cfg in whole.organs:
+        short = cfg.organ.short_name
+        result = results.get(short)
+        tables: YearTables | None = result.tables.get(year) if result else None
+        done = result.completeness() if tables is not None else None
+        xlsx, _ = outputs_folder.findings_paths(outputs, year, short)
+        organs.append(district.OrganYear(cfg.organ.name, short, tables, done,
+                                         xlsx.relative_to(outputs).as_posix()))
+        if tables is not None:
+            parts[short] = tables
+    total = district.district_sum(parts, year)
+    folder = outputs_folder.year_dir(outputs, year, outputs_folder.DISTRICT_DIR)
+    path = write_district_summary(district_summary_path(folder, whole.name, year),
+                                  f"{whole.name}{year}年政府信息公开工作年度报表（全区汇总）",
+                                  total, parts)
+    _say(f"全区汇总报表：{path}（{len(parts)} 个机关之和）")
+    found = district.organ_findings(organs, year)
+    name = filenames.published_file_name(year)
+    history = workbooks / outputs_folder.DISTRICT_DIR / str(year) / name
+    if history.is_file():
+        file = f"{outputs_folder.DISTRICT_DIR}/{year}/{name}"
+        published, read = read_published(history, year, file=file)
+        found += read + district.published_findings(published, total, parts, file, year)
+    xlsx, js = outputs_folder.findings_paths(outputs, year, outputs_folder.DISTRICT_DIR)
+    write_findings(xlsx, js, found)
+    _print_findings(found)
+    errors = sum(f.severity == "error" for f in found)
+    _say(f"全区审核：错误 {errors} 条，警告 {sum(f.severity == 'warning' for f in found)} 条。"
+         f"全区审核结果表：{xlsx}")
+    return EXIT_FINDINGS if errors else EXIT_OK
 
 
 @_exclusive
 def cmd_build(args) -> int:
-    run = _checked_year(args, "build")
-    if run is None:
-        return EXIT_FINDINGS
-    cfg, config_path, _, outputs, result = run
-    _tables(cfg, outputs, args.year)  # a working document, wanted most while errors remain
-    done = result.completeness()
-    if not done.final_ok and not args.draft:
-        # nothing that looks final (dashboards included) from data nobody vouched for
-        _refuse_final(result, done)
-        return EXIT_FINDINGS
-    _dashboards(config_path, outputs, args.year, draft=args.draft or not done.final_ok)
-    return _report(cfg, config_path, outputs, result, args.year, args.draft)
+    results: dict[str, checking.CheckResult] = {}
+
+    def work(t: Target) -> int:
+        result = _checked_year(t, args.year, "build")
+        if result is None:
+            return EXIT_FINDINGS
+        results[t.organ] = result
+        _tables(t, args.year)  # a working document, wanted most while errors remain
+        done = result.completeness()
+        if not done.final_ok and not args.draft:
+            # nothing that looks final (dashboards included) from data nobody vouched for
+            _refuse_final(result, done)
+            return EXIT_FINDINGS
+        _dashboards(t, args.year, draft=args.draft or not done.final_ok)
+        return _report(t, result, args.year, args.draft)
+    code = _each(args, work)
+    return max(code, _roll_up(args, results))
 
 
 @_exclusive
 def cmd_tables(args) -> int:
     """A working document: written even while errors remain, since those tables are exactly
     what staff need to look at."""
-    run = _checked_year(args, "tables")
-    if run is None:
-        return EXIT_FINDINGS
-    cfg, _, _, outputs, result = run
-    _tables(cfg, outputs, args.year)
-    return EXIT_FINDINGS if result.errors else EXIT_OK
+    results: dict[str, checking.CheckResult] = {}
+
+    def work(t: Target) -> int:
+        result = _checked_year(t, args.year, "tables")
+        if result is None:
+            return EXIT_FINDINGS
+        results[t.organ] = result
+        _tables(t, args.year)
+        return EXIT_FINDINGS if result.errors else EXIT_OK
+    code = _each(args, work)
+    return max(code, _roll_up(args, results))
 
 
 @_exclusive
 def cmd_dashboards(args) -> int:
-    cfg = load_config(args.config)
-    if args.unit and args.unit not in cfg.units:
-        raise CannotRun(f"配置中没有单位“{args.unit}”。可选：{'、'.join(cfg.units)}")
-    run = _checked_year(args, "dashboards")
-    if run is None:
-        return EXIT_FINDINGS
-    _, config_path, _, outputs, result = run
-    _dashboards(config_path, outputs, args.year, [args.unit] if args.unit else None,
-                draft=not result.completeness().final_ok)
-    return EXIT_FINDINGS if result.errors else EXIT_OK
+    targets = _targets(args)
+    for t in targets:
+        if args.unit and args.unit not in t.cfg.units:
+            raise CannotRun(f"配置中{t.organ and f'机关“{t.organ}”'}没有单位“{args.unit}”。"
+                            f"可选：{'、'.join(t.cfg.units)}")
+
+    def work(t: Target) -> int:
+        result = _checked_year(t, args.year, "dashboards")
+        if result is None:
+            return EXIT_FINDINGS
+        _dashboards(t, args.year, [args.unit] if args.unit else None,
+                    draft=not result.completeness().final_ok)
+        return EXIT_FINDINGS if result.errors else EXIT_OK
+    return _each(args, work)
 
 
 @_exclusive
 def cmd_report(args) -> int:
-    run = _checked_year(args, "report")
-    if run is None:
-        return EXIT_FINDINGS
-    cfg, config_path, _, outputs, result = run
-    return _report(cfg, config_path, outputs, result, args.year, args.draft)
+    def work(t: Target) -> int:
+        result = _checked_year(t, args.year, "report")
+        if result is None:
+            return EXIT_FINDINGS
+        return _report(t, result, args.year, args.draft)
+    return _each(args, work)
 
 
 def cmd_init(args) -> int:
-    cfg, _, workbooks, _ = _setup(args)
+    return _each(args, lambda t: _init(t, args))
+
+
+def _init(t: Target, args) -> int:
+    cfg, workbooks = t.cfg, t.workbooks
     if args.history:
         from pipeline.core.model import empty_tables
         from pipeline.workbooks.published import write_published
@@ -238,16 +348,20 @@ def cmd_init(args) -> int:
 def cmd_collect(args) -> int:
     from pipeline.workbooks.collect import collect
 
-    cfg, _, workbooks, outputs = _setup(args)
+    targets = _targets(args)
+    if len(targets) > 1:
+        raise CannotRun("配置文件描述的是全区多个机关：收集报表时请用 --organ 指定收到的是哪个机关的报表"
+                        f"（{'、'.join(t.organ for t in targets)}）。")
+    [t] = targets
     inbox = Path(args.inbox)
     if not inbox.is_dir():
         raise CannotRun(f"找不到收件箱文件夹 {inbox}。")
-    report = collect(cfg, inbox, workbooks, args.year,
-                     final=outputs_folder.read_final(outputs, args.year),
+    report = collect(t.cfg, inbox, t.workbooks, args.year,
+                     final=outputs_folder.read_final(t.outputs, args.year, t.organ),
                      replace_final=args.replace_final)
     for line in report.lines():
         _say(line)
-    status = _print_status(args)
+    status = _print_status(t, args.year)
     return EXIT_FINDINGS if report.errors else status
 
 
@@ -261,11 +375,10 @@ def _state_text(s) -> str:
     return text
 
 
-def _print_status(args) -> int:
+def _print_status(t: Target, year: int) -> int:
     """Check the year (the states come from reading every workbook), then print each unit's
     returns: state per quarter, counts, rejected files and who confirmed what."""
-    *_, result = _check(args, "status")
-    year = args.year
+    result = _check(t, year, "status")
     subs = [s for s in result.content.submissions if s.year == year]
     if not subs:
         _say(f"{year}年没有报表，也没有已公开报表。")
@@ -310,7 +423,7 @@ def _pad(text: str, width: int) -> str:
 
 @_exclusive
 def cmd_status(args) -> int:
-    return _print_status(args)
+    return _each(args, lambda t: _print_status(t, args.year))
 
 
 def cmd_rules(args) -> int:
@@ -323,11 +436,12 @@ def cmd_rules(args) -> int:
 def cmd_sample(args) -> int:
     from pipeline.sample.demo import write_sample
 
-    cfg, _, workbooks, _ = _setup(args)
-    written, skipped = write_sample(cfg, workbooks)
-    _say(f"已生成示例文件 {len(written)} 个，跳过已有文件 {len(skipped)} 个（不会覆盖），"
-         f"位于 {workbooks}")
-    return EXIT_OK
+    def work(t: Target) -> int:
+        written, skipped = write_sample(t.cfg, t.workbooks)
+        _say(f"已生成示例文件 {len(written)} 个，跳过已有文件 {len(skipped)} 个（不会覆盖），"
+             f"位于 {t.workbooks}")
+        return EXIT_OK
+    return _each(args, work)
 
 
 def print_json(obj) -> None:

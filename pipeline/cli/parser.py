@@ -48,13 +48,15 @@ def _quarter(text: str) -> int:
 
 
 def _global_options(defaults: bool) -> argparse.ArgumentParser:
-    """--config/--workbooks/--outputs, accepted before or after the command. Only the top level
+    """--config/--workbooks/--outputs/--organ, accepted before or after the command. Only the top level
     sets defaults, so a value given before the command is not reset by the subcommand."""
     p = argparse.ArgumentParser(add_help=False)
     for flag, default, metavar, text in (
             ("--config", "xxgk.toml", "文件", "配置文件（默认 ./xxgk.toml）"),
             ("--workbooks", "workbooks", "目录", "报表目录（默认 ./workbooks）"),
-            ("--outputs", "outputs", "目录", "输出目录（默认 ./outputs）")):
+            ("--outputs", "outputs", "目录", "输出目录（默认 ./outputs）"),
+            ("--organ", None, "机关", "配置文件描述全区多个机关时，只处理这一个机关（填机关简称）；"
+                                     "默认处理全部机关")):
         p.add_argument(flag, default=default if defaults else argparse.SUPPRESS,
                        metavar=metavar, help=text)
     return p

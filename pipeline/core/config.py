@@ -1,4 +1,6 @@
-"""The one configuration source, xxgk.toml: the organ, its reporting units and its lists.
+"""The one configuration source, xxgk.toml: the organ, its reporting units and its lists; or a
+district ([district] and one [[organs]] table per organ, each with its units, the lists shared
+under [disclosure] unless the organ gives its own).
 
 A missing or malformed key is reported with the key and the file, in Chinese.
 """
@@ -28,6 +30,7 @@ class Organ:
     contact_person: str
     contact_mobile: str
     legal_basis: tuple[str, ...]
+    kind: str = ""  # 街道 / 镇 / 部门 / 区政府 in a district; "" when not given
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,31 @@ class Config:
     interpretation_forms: tuple[str, ...]
     application_channels: tuple[str, ...]
 
+
+@dataclass(frozen=True)
+class District:
+    """Every organ a configuration describes. A single-organ file is a district of one with no
+    name (`single`): its workbooks and outputs folders are the organ's own."""
+    path: Path
+    name: str
+    short_name: str
+    organs: tuple[Config, ...]
+
+    @property
+    def single(self) -> bool:
+        return not self.name
+
+    def organ(self, short_name: str) -> Config:
+        for cfg in self.organs:
+            if cfg.organ.short_name == short_name:
+                return cfg
+        raise ConfigError(f"配置文件 {self.path} 中没有机关“{short_name}”。可选："
+                          f"{'、'.join(c.organ.short_name for c in self.organs)}。")
+
+
+ORGAN_KINDS = ("区政府", "部门", "街道", "镇")
+
+_DISCLOSURE_KEYS = ("categories", "channels", "interpretation_forms", "application_channels")
 
 _ORGAN_KEYS = ("name", "short_name", "contact_office", "address", "postcode", "phone",
                "supervision_phone", "contact_person", "contact_mobile")
@@ -91,27 +119,70 @@ def _unit_names(units: tuple[str, ...], path: Path) -> tuple[str, ...]:
     return units
 
 
-def load_config(path: str | Path) -> Config:
-    path = Path(path)
+def _read(path: Path) -> dict:
     if not path.is_file():
         raise ConfigError(f"找不到配置文件 {path}。请在项目根目录运行，或用 --config 指定。")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码，请另存为 UTF-8。") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"配置文件 {path} 格式有误：{exc}") from None
+
+
+def _organ_config(path: Path, organ_t: dict, section: str, units: tuple[str, ...],
+                  disclosure: dict, disclosure_section: str) -> Config:
+    kind = organ_t.get("kind", "")
+    if kind and kind not in ORGAN_KINDS:
+        raise ConfigError(f"配置文件 {path} 中 [{section}] kind 应为{'、'.join(ORGAN_KINDS)}之一，"
+                          f"现为“{kind}”。")
+    organ = Organ(**{k: _get(organ_t, section, k, path, str) for k in _ORGAN_KEYS},
+                  legal_basis=_get(organ_t, section, "legal_basis", path, list), kind=kind)
+    lists = {k: _get(disclosure, disclosure_section, k, path, list) for k in _DISCLOSURE_KEYS}
+    return Config(path=path, organ=organ, units=_unit_names(units, path), **lists)
+
+
+def load_district(path: str | Path) -> District:
+    """Every organ of the configuration (one, unnamed, for a single-organ file)."""
+    path = Path(path)
+    data = _read(path)
+    if "district" not in data:
+        return District(path, "", "", (_single(path, data),))
+    district_t = _section(data, "district", path)
+    organs_t = data.get("organs")
+    if not isinstance(organs_t, list) or not organs_t:
+        raise ConfigError(f"配置文件 {path} 有 [district]，但没有任何 [[organs]]（每个机关一段）。")
+    shared = data.get("disclosure", {})
+    organs = []
+    for i, organ_t in enumerate(organs_t, start=1):
+        section = f"organs 第{i}个"
+        own = organ_t.get("disclosure", {})
+        lists = {**shared, **own}
+        organs.append(_organ_config(path, organ_t, section,
+                                    _get(organ_t, section, "units", path, list), lists,
+                                    f"{section} disclosure" if own else "disclosure"))
+    shorts = [c.organ.short_name for c in organs]
+    dup = sorted({s for s in shorts if shorts.count(s) > 1})
+    if dup:
+        raise ConfigError(f"配置文件 {path} 中有两个机关的简称相同：{'、'.join(dup)}。"
+                          "简称用作文件夹名，必须各不相同。")
+    return District(path, _get(district_t, "district", "name", path, str),
+                    _get(district_t, "district", "short_name", path, str), tuple(organs))
+
+
+def _single(path: Path, data: dict) -> Config:
     organ_t = _section(data, "organ", path)
-    organ = Organ(**{k: _get(organ_t, "organ", k, path, str) for k in _ORGAN_KEYS},
-                  legal_basis=_get(organ_t, "organ", "legal_basis", path, list))
     units_t = _section(data, "units", path)
-    disc = _section(data, "disclosure", path)
-    return Config(
-        path=path,
-        organ=organ,
-        units=_unit_names(_get(units_t, "units", "names", path, list), path),
-        categories=_get(disc, "disclosure", "categories", path, list),
-        channels=_get(disc, "disclosure", "channels", path, list),
-        interpretation_forms=_get(disc, "disclosure", "interpretation_forms", path, list),
-        application_channels=_get(disc, "disclosure", "application_channels", path, list),
-    )
+    return _organ_config(path, organ_t, "organ", _get(units_t, "units", "names", path, list),
+                         _section(data, "disclosure", path), "disclosure")
+
+
+def load_config(path: str | Path, organ: str = "") -> Config:
+    """One organ's configuration: the file's organ, or in a district the organ `organ`."""
+    district = load_district(path)
+    if district.single:
+        return district.organs[0]
+    if not organ:
+        raise ConfigError(f"配置文件 {district.path} 描述的是{district.name}的多个机关，"
+                          f"请用 --organ 指定一个：{'、'.join(c.organ.short_name for c in district.organs)}。")
+    return district.organ(organ)

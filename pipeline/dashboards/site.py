@@ -150,10 +150,12 @@ def write_pages(pages: Mapping[str, dashboard_data.DashboardData],
 
 
 def load_data(store_path: str | Path, year: int, *, years_back: int = 2,
-              config_path: str | Path | None = "", draft: bool = False) -> dashboard_data.DashboardData:
+              config_path: str | Path | None = "", draft: bool = False,
+              organ: str = "") -> dashboard_data.DashboardData:
     """Read the store once; units and the organ's short name come from the configuration
-    when one is given, else the units from the store. `draft` marks every page 草稿."""
-    cfg = load_config(config_path) if config_path else None
+    (the organ `organ` of a district's) when one is given, else the units from the store.
+    `draft` marks every page 草稿."""
+    cfg = load_config(config_path, organ) if config_path else None
     con = connect(store_path)
     try:
         return dashboard_data.load_dashboard(con, year, years_back=years_back,
@@ -165,14 +167,17 @@ def load_data(store_path: str | Path, year: int, *, years_back: int = 2,
 
 def run_dashboards(store_path: str | Path, year: int, outputs_dir: str | Path, *,
                    units: Sequence[str] | None = None, years_back: int = 2,
-                   config_path: str | Path | None = None, draft: bool = False) -> list[Path]:
+                   config_path: str | Path | None = None, draft: bool = False,
+                   organ: str = "") -> list[Path]:
     """Run notebooks/dashboard.ipynb once (kernel python3): index.html and the pages of
     `units` (every unit when None) under outputs/<year>/dashboards/, the executed notebook
-    as outputs/<year>/notebooks/dashboard.ipynb. Returns the pages, index first."""
-    year_dir = Path(outputs_dir).resolve() / str(year)
+    as outputs/<year>/notebooks/dashboard.ipynb (outputs/<year>/<organ>/… for an organ of a
+    district). Returns the pages, index first."""
+    year_dir = Path(outputs_dir).resolve() / str(year) / organ
     dash_dir = year_dir / "dashboards"
     # Fails here, before a kernel starts, on a missing store, year, configuration or unit.
-    known = load_data(store_path, year, years_back=years_back, config_path=config_path).units
+    known = load_data(store_path, year, years_back=years_back, config_path=config_path,
+                      organ=organ).units
     unknown = [u for u in units or () if u not in known]
     if unknown:
         raise ValueError(f"{year}年没有填报单位“{'、'.join(unknown)}”。可选单位：{'、'.join(known)}。")
@@ -181,6 +186,6 @@ def run_dashboards(store_path: str | Path, year: int, outputs_dir: str | Path, *
         "year": year, "years_back": years_back, "unit": "", "all_units": True, "draft": draft,
         "units": page_units, "store_path": str(Path(store_path).resolve()),
         "output_dir": str(dash_dir),
-        "config_path": str(Path(config_path).resolve()) if config_path else "",
+        "config_path": str(Path(config_path).resolve()) if config_path else "", "organ": organ,
     }, cwd=NOTEBOOKS_DIR)
     return [dash_dir / page_name(None), *(dash_dir / page_name(u) for u in page_units)]

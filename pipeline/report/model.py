@@ -279,21 +279,23 @@ def report_files(output_dir: str | Path, title: str) -> tuple[Path, Path]:
     return Path(output_dir) / f"{title}.docx", Path(output_dir) / f"{title}.html"
 
 
-def report_paths(outputs_dir: str | Path, organ: str, year: int) -> tuple[Path, Path]:
-    """outputs/<Y>/report/<organ name><Y>年政府信息公开工作年度报告.docx and .html."""
-    return report_files(Path(outputs_dir) / str(year) / "report", report_title(organ, year))
+def report_paths(year_dir: str | Path, organ: str, year: int) -> tuple[Path, Path]:
+    """<year folder>/report/<organ name><Y>年政府信息公开工作年度报告.docx and .html."""
+    return report_files(Path(year_dir) / "report", report_title(organ, year))
 
 
 def run_report(store_path: str | Path, config_path: str | Path, year: int,
-               outputs_dir: str | Path, *, draft: bool = False) -> tuple[Path, Path]:
+               outputs_dir: str | Path, *, draft: bool = False,
+               organ: str = "") -> tuple[Path, Path]:
     """Run notebooks/report.ipynb (kernel python3), keeping the executed notebook under
-    outputs/<Y>/notebooks; returns the DOCX and HTML it wrote."""
-    cfg = load_config(config_path)
-    outputs_dir = Path(outputs_dir).resolve()
-    docx_path, html_path = report_paths(outputs_dir, cfg.organ.name, year)
-    run_notebook(notebook_path(NOTEBOOK), outputs_dir / str(year) / "notebooks" / NOTEBOOK,
+    outputs/<Y>/notebooks (outputs/<Y>/<organ>/… for an organ of a district); returns the
+    DOCX and HTML it wrote."""
+    cfg = load_config(config_path, organ)
+    year_dir = Path(outputs_dir).resolve() / str(year) / organ
+    docx_path, html_path = report_paths(year_dir, cfg.organ.name, year)
+    run_notebook(notebook_path(NOTEBOOK), year_dir / "notebooks" / NOTEBOOK,
                  {"year": year, "draft": draft, "store_path": str(Path(store_path).resolve()),
-                  "config_path": str(Path(config_path).resolve()),
+                  "config_path": str(Path(config_path).resolve()), "organ": organ,
                   "output_dir": str(docx_path.parent)},
                  cwd=NOTEBOOKS_DIR)
     for path in (docx_path, html_path):

@@ -4,6 +4,10 @@ The 2023 totals reproduce the published 2023 report of 团结大街街道 (1342 
 interpretations, one application answered as 本机关不掌握相关政府信息); 2022 is invented. The
 numbers are spread over units, quarters and categories by fixed integer weights, so the sample
 is the same on every run. Applicants' names, phones and ID numbers are invented.
+
+The sample district's invented organs get the same kind of year, scaled to their number of
+units (团结大街街道 has seven); an organ's first unit is its own office (街道本级, 办公室), which
+alone interprets policies and receives applications.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from pipeline.workbooks.template import QuarterData, RegisterRow, write_workbook
 SAMPLE_YEARS = (2022, 2023)
 
 
-OFFICE_UNIT = "街道本级"
+OFFICE_UNIT = "街道本级"  # the seed organ's own office (an organ's office is its first unit)
+
+SEED_UNITS = 7  # 团结大街街道's units: its totals are the seed's, other organs' scaled
 
 
 OTHER_CATEGORY = "其他"  # the catch-all category stays empty in the sample
@@ -160,10 +166,12 @@ def _cycled(weights: tuple, n: int) -> list:
 
 
 def _items(cfg: Config, year: int) -> dict[tuple[str, int, str], int]:
-    """(unit, quarter, category) -> distinct items, summing exactly to ITEMS_PUBLISHED[year]."""
+    """(unit, quarter, category) -> distinct items, summing exactly to ITEMS_PUBLISHED[year]
+    (scaled to the organ's number of units)."""
     categories = [c for c in cfg.categories if c != OTHER_CATEGORY]
     out = {}
-    units = apportion(ITEMS_PUBLISHED[year], _cycled(_UNIT_WEIGHTS, len(cfg.units)))
+    total = ITEMS_PUBLISHED[year] * len(cfg.units) // SEED_UNITS
+    units = apportion(total, _cycled(_UNIT_WEIGHTS, len(cfg.units)))
     for unit, unit_total in zip(cfg.units, units, strict=True):
         for q, q_total in enumerate(apportion(unit_total, _QUARTER_WEIGHTS), start=1):
             per_cat = apportion(q_total, _cycled(_CATEGORY_WEIGHTS, len(categories)))
@@ -182,7 +190,7 @@ def sample_data(cfg: Config, year: int, quarter: int, unit: str,
         inputs[("disclosure", category, "")] = distinct
         for channel, (num, den) in zip(cfg.channels, shares, strict=True):
             inputs[("disclosure", category, channel)] = distinct * num // den
-    office = unit == OFFICE_UNIT
+    office = unit == cfg.units[0]
     for form in cfg.interpretation_forms:
         by_quarter = _INTERPRETATIONS[year].get(form) if office else None
         inputs[("interpretation", form, "")] = by_quarter[quarter - 1] if by_quarter else 0
@@ -236,8 +244,9 @@ _PUBLISHED_B = {("new", "natural"): 2, ("disclosed", "natural"): 1,
 _PUBLISHED_FIGURES = {"items_published": 980, "interpretations": 10}
 
 
-def published_tables() -> YearTables:
-    """The sample's 2021 published tables, every cell filled (0 where nothing happened)."""
+def published_tables(units: int = SEED_UNITS) -> YearTables:
+    """The sample's 2021 published tables, every cell filled (0 where nothing happened); the
+    items published scaled to an organ of `units` units."""
     tables = empty_tables(PUBLISHED_YEAR, "published")
     for cells in (tables.a, tables.b, tables.c):
         for key in cells:
@@ -248,6 +257,7 @@ def published_tables() -> YearTables:
     tables.b[("results_total", "natural")] = tables.b[("results_total", "total")] = sum(
         n for (row, _), n in _PUBLISHED_B.items() if statutory.TABLE_B_ROW[row].outcome)
     tables.figures = dict(_PUBLISHED_FIGURES)
+    tables.figures["items_published"] = _PUBLISHED_FIGURES["items_published"] * units // SEED_UNITS
     return tables
 
 
@@ -264,7 +274,7 @@ def write_sample(cfg: Config, workbooks_dir: str | Path) -> tuple[list[Path], li
     if published.exists():
         skipped.append(published)
     else:
-        write_published(published, published_tables(),
+        write_published(published, published_tables(len(cfg.units)),
                         title=f"{cfg.organ.name}{PUBLISHED_YEAR}年政府信息公开工作年度报表（已公开）")
         written.append(published)
     texts = [paragraphs_path(workbooks_dir, y) for y in SAMPLE_YEARS]

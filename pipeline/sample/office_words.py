@@ -7,6 +7,8 @@ from pathlib import Path
 from pipeline.core.config import Config
 from pipeline.report.office_text import APPEND, REPLACE, paragraphs_path, write_paragraphs_workbook
 
+SEED_ORGAN = "团结大街街道"
+
 _SAMPLE_2023 = {
     "overview.intro": (
         "2023年以来，团结大街街道以习近平新时代中国特色社会主义思想为指导，认真贯彻落实"
@@ -97,7 +99,10 @@ def write_sample_paragraphs(workbooks_dir: str | Path, *, cfg: Config | None = N
     written = []
     for year, texts, appended in ((2022, _SAMPLE_2022, {"other.key_points"}),
                                   (2023, _SAMPLE_2023, set())):
-        rows = {k: (APPEND if k in appended else REPLACE, v) for k, v in texts.items()}
+        # an invented organ of the sample district says its own name
+        own = cfg.organ.short_name if cfg else SEED_ORGAN
+        rows = {k: (APPEND if k in appended else REPLACE, v.replace(SEED_ORGAN, own))
+                for k, v in texts.items()}
         written.append(write_paragraphs_workbook(paragraphs_path(workbooks_dir, year), year, rows,
                                                  cfg=cfg))
     return written

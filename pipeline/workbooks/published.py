@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -245,8 +246,8 @@ def _source_order(key: tuple) -> tuple:
     return file or "", sheet or "", cell_order(cell), unit or "", quarter or 0
 
 
-def _write_matrix(ws, note: str, keys: dict[str, float], heads: list[tuple[str, list, float]],
-                  cols: list[dict[tuple, int | float]]) -> None:
+def write_matrix(ws, note: str, keys: dict[str, float], heads: list[tuple[str, list, float]],
+                  cols: list[dict[tuple, int | float]], order=_source_order) -> None:
     """A note, header rows (name, one value per column, row height) named in the last key
     column, a row naming the key columns (name: width), then one row per key in source order
     with each column's sum, blank where none. Frozen below the headers, filterable."""
@@ -264,7 +265,7 @@ def _write_matrix(ws, note: str, keys: dict[str, float], heads: list[tuple[str, 
     for j, (text, width) in enumerate(keys.items(), start=1):
         _label(ws, top, j, text, center=True, bold=True)
         ws.column_dimensions[get_column_letter(j)].width = width
-    rows = sorted(dict.fromkeys(key for col in cols for key in col), key=_source_order)
+    rows = sorted(dict.fromkeys(key for col in cols for key in col), key=order)
     for r, key in enumerate(rows, start=top + 1):
         for j, v in enumerate(key, start=1):
             put_cell(ws, r, j, v)
@@ -298,19 +299,21 @@ def _write_lineage(wb: Workbook, tables: YearTables, lineage: list[Lineage]) -> 
                 (LINEAGE_HEADS[2], [col for _, col in labels], 48), *more,
                 (LINEAGE_HEADS[4], [tables.table(c[0]).get(c[1:]) for c in cells], 20)]
 
-    _write_matrix(wb.create_sheet(LINEAGE_SHEET),
+    write_matrix(wb.create_sheet(LINEAGE_SHEET),
                   _LINEAGE_NOTE.format(register=REGISTER_LINEAGE_SHEET),
                   dict(zip(LINEAGE_KEYS, (14, 6, 44), strict=True)),
                   heads(by_file, (LINEAGE_HEADS[3], [places[c] for c in by_file], 30)),
                   [_sum_by(columns[c], _file_key) for c in by_file])
-    _write_matrix(wb.create_sheet(REGISTER_LINEAGE_SHEET), _REGISTER_NOTE,
+    write_matrix(wb.create_sheet(REGISTER_LINEAGE_SHEET), _REGISTER_NOTE,
                   dict(zip(REGISTER_LINEAGE_KEYS, (14, 6, 44, 16, 8), strict=True)),
                   heads(by_row), [_sum_by(columns[c], _register_key) for c in by_row])
 
 
 def write_published(path: str | Path, tables: YearTables, *, title: str,
-                    lineage: list[Lineage] | None = None, blank: bool = False) -> None:
-    """Write the tables (or, with blank=True, an empty form to type a published report into)."""
+                    lineage: list[Lineage] | None = None, blank: bool = False,
+                    more: Callable[[Workbook], None] | None = None) -> None:
+    """Write the tables (or, with blank=True, an empty form to type a published report into);
+    `more` adds the caller's sheets (a district's 各机关数据)."""
     wb = Workbook()
     ws = wb.active
     ws.title = SHEETS["A"]
@@ -320,6 +323,8 @@ def write_published(path: str | Path, tables: YearTables, *, title: str,
     _write_figures(wb.create_sheet(FIGURES_SHEET), tables, title, blank)
     if lineage is not None:
         _write_lineage(wb, tables, lineage)
+    if more is not None:
+        more(wb)
     with atomic_path(path) as tmp:
         wb.save(tmp)
 

@@ -9,6 +9,7 @@
 | DL | answer deadlines | deadlines |
 | RV | the statutory and plausibility rules of a year's tables | review |
 | TX | the report's words | text |
+| DS | a district's roll-up of its organs | district |
 
 A new rule is added to its stage's tuple here, then raised with `findings.finding(ID, …)`.
 """
@@ -19,6 +20,7 @@ from pipeline.core.rules import (
     collect,
     consolidate,
     deadlines,
+    district,
     published,
     review,
     text,
@@ -38,4 +40,4 @@ def _registry(*stages) -> dict[str, Rule]:
 
 
 REGISTRY: dict[str, Rule] = _registry(workbooks, collect, published, consolidate, deadlines,
-                                      review, text)
+                                      review, text, district)

@@ -1,0 +1,123 @@
+"""A district of organs: one configuration, workbooks and outputs per organ, the 全区 tables as
+the sum of the organs' tables (checked against a sum made here and against numbers typed by
+hand), and the district's checks on planted problems."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import json
+import shutil
+
+import pytest
+
+from pipeline.cli.main import main
+from pipeline.core.config import ConfigError, load_config, load_district
+from pipeline.core.model import YearTables
+from pipeline.workbooks import filenames
+from pipeline.workbooks.published import read_published, write_published
+from tests import seed_tables
+from tests.shared import copy_tree
+
+ORGANS = ("团结大街街道", "演示路街道", "区演示数据局")
+
+
+def run(root, *args) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main([*args, "--workbooks", str(root / "workbooks"),
+                     "--outputs", str(root / "outputs"), "--config", str(root / "xxgk.toml")])
+    return code, out.getvalue()
+
+
+def test_the_sample_district_and_its_organs(repo_root):
+    district = load_district(repo_root / "xxgk.toml")
+    assert (district.name, district.short_name) == ("包头市昆都仑区", "昆都仑区")
+    assert [c.organ.short_name for c in district.organs] == list(ORGANS)
+    assert [c.organ.kind for c in district.organs] == ["街道", "街道", "部门"]
+    assert district.organ("区演示数据局").units == ("办公室", "数据资源科", "政务公开科")
+    # the seed organ is the single-organ configuration the other tests use, item for item
+    single = load_config(repo_root / "tests" / "single_organ.toml")
+    assert dataclasses.replace(district.organs[0], path=single.path,
+                               organ=dataclasses.replace(district.organs[0].organ, kind="")
+                               ) == single
+    with pytest.raises(ConfigError, match="--organ"):
+        load_config(repo_root / "xxgk.toml")
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda t: t.replace('kind = "部门"', 'kind = "科室"'), "kind 应为"),
+    (lambda t: t.replace('short_name = "演示路街道"', 'short_name = "团结大街街道"'), "简称相同"),
+    (lambda t: t.split("[[organs]]")[0], r"没有任何 \[\[organs\]\]"),
+])
+def test_a_wrong_district_is_refused_with_the_key(repo_root, tmp_path, change, words):
+    path = tmp_path / "xxgk.toml"
+    path.write_text(change((repo_root / "xxgk.toml").read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=words):
+        load_district(path)
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory, repo_root):
+    """The committed sample district with its 2023 tables written (`xxgk tables`)."""
+    root = tmp_path_factory.mktemp("district")
+    copy_tree(repo_root / "workbooks", root / "workbooks")
+    shutil.copy(repo_root / "xxgk.toml", root / "xxgk.toml")
+    code, out = run(root, "tables", "--year", "2023")
+    assert code == 0, out
+    return root
+
+
+def _sheet_tables(path, year=2023) -> YearTables:
+    tables, findings = read_published(path, year)
+    assert findings == []
+    return tables
+
+
+def test_the_district_tables_are_the_sum_of_the_organs(district):
+    year_dir = district / "outputs" / "2023"
+    organs = {o: _sheet_tables(year_dir / o / "2023年汇总报表.xlsx") for o in ORGANS}
+    whole = _sheet_tables(year_dir / "全区" / "包头市昆都仑区2023年全区汇总报表.xlsx")
+    # the seed organ's tables are its published 2023 report (typed by hand)
+    seed = organs["团结大街街道"]
+    assert (seed.a, seed.b, seed.c) == seed_tables.seed_2023()
+    for tbl in "ABC":
+        for key, value in whole.table(tbl).items():
+            assert value == sum(t.table(tbl)[key] for t in organs.values()), (tbl, key)
+    # 1342 items (the seed) + the invented organs' 766 and 575
+    assert whole.figures["items_published"] == 2683
+    assert whole.b[("new", "total")] == sum(t.b[("new", "total")] for t in organs.values()) > 0
+
+
+def test_one_organ_only_with_organ(district):
+    code, out = run(district, "check", "--year", "2023", "--organ", "区演示数据局", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out = run(district, "check", "--year", "2023", "--organ", "东风街道")
+    assert code == 2 and "没有机关“东风街道”" in out
+
+
+def test_planted_hierarchy_problems_are_found_where_they_are(district, tmp_path):
+    root = copy_tree(district, tmp_path / "d")
+    # 演示路街道 lost its third quarter of 2023
+    filenames.quarter_path(root / "workbooks" / "演示路街道", 2023, 3, "演示二社区").unlink()
+    # the district's published 2023 tables say one application more than its organs received
+    whole = _sheet_tables(root / "outputs" / "2023" / "全区" / "包头市昆都仑区2023年全区汇总报表.xlsx")
+    whole.b[("new", "total")] += 1
+    history = root / "workbooks" / "全区" / "2023" / filenames.published_file_name(2023)
+    history.parent.mkdir(parents=True)
+    write_published(history, whole, title="包头市昆都仑区2023年政府信息公开工作年度报表（已公开）")
+
+    code, out = run(root, "tables", "--year", "2023")
+
+    assert code == 1
+    findings = json.loads((root / "outputs" / "2023" / "全区" / "2023年审核结果.json")
+                          .read_text(encoding="utf-8"))
+    [missing] = [f for f in findings if f["rule"] == "DS002"]
+    assert missing["unit"] == "演示路街道" and "未收到1本" in missing["message"]
+    [differs] = [f for f in findings if f["rule"] == "DS004"]
+    assert differs["file"] == "全区/2023/2023年已公开报表.xlsx"
+    assert differs["sheet"] == "依申请公开"
+    assert "“一、本年新收政府信息公开申请数量”" in differs["message"]
+    assert "演示路街道" in out and "DS004" in out
