@@ -36,7 +36,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from benchmarks.bench_doc import render_block, summary_line, update_doc
+from benchmarks import district
+from benchmarks.bench_doc import (
+    district_summary,
+    render_block,
+    render_district_block,
+    summary_line,
+    update_district_doc,
+    update_doc,
+)
 from pipeline.build import checking
 from pipeline.core import atomic, statutory
 from pipeline.core.config import Config, load_config, load_district
@@ -382,10 +390,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="步骤 1、3、4 的重复次数，取中位数（默认 5）")
     parser.add_argument("--usual-repeat", type=int, default=3,
                         help="步骤 2（pandas，较慢）的重复次数（默认 3）")
+    parser.add_argument("--organs", type=int, default=50,
+                        help="全区基准的机关数（默认 50；0 为不做全区基准）")
     parser.add_argument("--doc", type=Path, default=DOC, help="写入结果的文件（默认 docs/benchmarks.md）")
     args = parser.parse_args(argv)
-    if args.size < 2 or args.repeat < 1 or args.usual_repeat < 1:
-        parser.error("--size 至少为 2，--repeat 和 --usual-repeat 至少为 1")
+    if args.size < 2 or args.repeat < 1 or args.usual_repeat < 1 or args.organs < 0:
+        parser.error("--size 至少为 2，--repeat 和 --usual-repeat 至少为 1，--organs 不能为负数")
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         started = time.perf_counter()
         print(f"生成 {args.size} 本合成报表……", flush=True)
@@ -393,10 +403,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"已生成，用时 {time.perf_counter() - started:.1f} 秒。", flush=True)
         result = run_bench(city, args.repeat, log=lambda s: print(s, flush=True),
                            usual_repeat=args.usual_repeat)
+        whole = None
+        if args.organs:
+            started = time.perf_counter()
+            print(f"生成全区 {args.organs} 个机关的报表……", flush=True)
+            place = district.generate_district(Path(tmp) / "district", args.organs,
+                                               load_config(city.config))
+            print(f"已生成，用时 {time.perf_counter() - started:.1f} 秒。", flush=True)
+            whole = district.run_district_bench(place, log=lambda s: print(s, flush=True))
     update_doc(args.doc, result)
     print(render_block(result).rsplit("\n", 1)[0])
+    line = summary_line(result)
+    if whole is not None:
+        update_district_doc(args.doc, whole)
+        print(render_district_block(whole).rsplit("\n", 1)[0])
+        line += district_summary(whole)
     print(f"已写入 {args.doc}")
-    print(summary_line(result))
+    print(line)
     return 0
 
 

@@ -73,9 +73,15 @@ def test_doc_keeps_what_was_written_around_the_generated_block(tmp_path):
 
 def test_tiny_bench_runs_end_to_end(tmp_path, capsys):
     doc = tmp_path / "benchmarks.md"
-    assert bench.main(["--size", "8", "--repeat", "1", "--usual-repeat", "1",
+    assert bench.main(["--size", "8", "--repeat", "1", "--usual-repeat", "1", "--organs", "1",
                        "--doc", str(doc)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert SUMMARY.fullmatch(lines[-1])
+    city, whole = lines[-1].split(" build_overhead_ratio=")
+    assert SUMMARY.fullmatch(city)
+    overhead, mb = re.fullmatch(r"([0-9.]+) dashboard_mb_per_organ=([0-9.]+)", whole).groups()
+    # a build pays at least what the same work costs without papermill; a district of one
+    # organ has its index, its four units' pages and their scripts
+    assert float(overhead) >= 1.0 and float(mb) > 0.05
     text = doc.read_text(encoding="utf-8")
-    assert "<!-- bench:size=8 begin -->" in text and lines[-1] in text
+    assert "<!-- bench:size=8 begin -->" in text and city in text
+    assert "<!-- bench:district=1 begin -->" in text and "1 个机关" in text
