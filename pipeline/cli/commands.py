@@ -131,12 +131,34 @@ def _tables(cfg, outputs, year) -> None:
     _say(f"汇总报表：{path}")
 
 
-def _dashboards(config_path, outputs, year, units=None, draft: bool = False) -> None:
+def _pdf_browser(args) -> str | None:
+    """With --pdf, the browser that will print, found before anything runs."""
+    if not args.pdf:
+        return None
+    from pipeline.dashboards import pdf
+
+    try:
+        return pdf.find_browser()
+    except pdf.PdfError as exc:
+        raise CannotRun(str(exc)) from None
+
+
+def _dashboards(config_path, outputs, year, units=None, draft: bool = False,
+                browser: str | None = None) -> None:
+    """The pages by the notebook; with a `browser`, then their PDFs, by this process."""
     from pipeline.dashboards.site import run_dashboards
 
     pages = run_dashboards(outputs_folder.store_path(outputs), year, outputs, units=units,
                            config_path=config_path, draft=draft)
     _say(f"图表：{pages[0]}（共 {len(pages)} 页）")
+    if browser:
+        from pipeline.dashboards import pdf
+
+        try:
+            pdfs = pdf.print_pages(pages, browser=browser)
+        except pdf.PdfError as exc:
+            raise CannotRun(str(exc)) from None
+        _say(f"图表 PDF：{pdfs[0].parent}（共 {len(pdfs)} 份）")
 
 
 def _checked_year(args, command: str):
@@ -151,6 +173,7 @@ def _checked_year(args, command: str):
 
 @_exclusive
 def cmd_build(args) -> int:
+    browser = _pdf_browser(args)
     run = _checked_year(args, "build")
     if run is None:
         return EXIT_FINDINGS
@@ -161,7 +184,8 @@ def cmd_build(args) -> int:
         # nothing that looks final (dashboards included) from data nobody vouched for
         _refuse_final(result, done)
         return EXIT_FINDINGS
-    _dashboards(config_path, outputs, args.year, draft=args.draft or not done.final_ok)
+    _dashboards(config_path, outputs, args.year, draft=args.draft or not done.final_ok,
+                browser=browser)
     return _report(cfg, config_path, outputs, result, args.year, args.draft)
 
 
@@ -182,12 +206,13 @@ def cmd_dashboards(args) -> int:
     cfg = load_config(args.config)
     if args.unit and args.unit not in cfg.units:
         raise CannotRun(f"配置中没有单位“{args.unit}”。可选：{'、'.join(cfg.units)}")
+    browser = _pdf_browser(args)
     run = _checked_year(args, "dashboards")
     if run is None:
         return EXIT_FINDINGS
     _, config_path, _, outputs, result = run
     _dashboards(config_path, outputs, args.year, [args.unit] if args.unit else None,
-                draft=not result.completeness().final_ok)
+                draft=not result.completeness().final_ok, browser=browser)
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
