@@ -91,7 +91,8 @@ def print_command(browser: str, page: Path, target: Path, profile: Path) -> list
 def print_page(browser: str, page: Path) -> Path:
     """Print one page to dashboards/PDF/<stem>.pdf; the old PDF stays until the new is whole."""
     target = pdf_path(page)
-    with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as profile, \
+    # A browser helper still closing may hold the profile a moment (Windows): not an error.
+    with tempfile.TemporaryDirectory(prefix="xxgk-pdf-", ignore_cleanup_errors=True) as profile, \
             atomic.atomic_path(target) as tmp:
         try:
             done = subprocess.run(print_command(browser, page, tmp, Path(profile)),
