@@ -101,6 +101,17 @@ def test_every_chart_draws_offline_without_console_errors(chromium, pages, page,
         assert re.search(r'<svg[^>]*class="main-svg"', section), f"图表 {i} 没有画出"
     assert console_messages(result.stderr) == []
     assert "<h1>团结大街街道" in result.stdout
+    assert '<p id="no-plotly" class="missing" role="alert" hidden="">' in result.stdout
+
+
+def test_a_page_copied_without_plotly_js_says_so(chromium, pages, tmp_path):
+    """Copied alone, a page cannot draw its charts; it says in Chinese what is missing."""
+    shutil.copy(pages / "index.html", tmp_path / "index.html")
+    result = chromium((tmp_path / "index.html").as_uri(), "--dump-dom")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert ('<p id="no-plotly" class="missing" role="alert">图表程序文件 plotly.min.js 缺失，'
+            "请把整个 dashboards 文件夹一起复制。</p>") in result.stdout
+    assert not re.search(r'<svg[^>]*class="main-svg"', result.stdout)
 
 
 def _png_size(data: bytes) -> tuple[int, int]:

@@ -33,6 +33,7 @@ def _english_words(text: str) -> list[str]:
                "draft", "collect", "dashboards", "report", "status", "rules", "sample",
                "version", "help", "quarter", "year", "json", "unit", "config", "workbooks",
                "outputs", "inbox", "force", "tables"}
+    allowed |= {"PDF", "Chromium", "Chrome", "Edge"}  # a format's and browsers' names
     return [w for w in words if w not in allowed]
 
 

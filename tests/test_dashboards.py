@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote
 
 import nbformat
@@ -52,26 +53,27 @@ def _parse(text: str) -> _Refs:
     return p
 
 
-def assert_offline(text: str) -> None:
+def assert_offline(text: str, folder: Path) -> None:
     """Nothing on the page may reach the network: no absolute URL in any attribute, import or
-    CSS url(); outside plotly.js (whose source mentions map-tile URLs it never uses for these
-    charts) no http at all."""
+    CSS url(), no http at all; the one thing it loads is plotly.js, by a relative src naming a
+    file in the page's own `folder` (whose source mentions map-tile URLs it never uses for
+    these charts)."""
     refs = _parse(text).refs
     assert not [r for r in refs if re.match(r"\s*(https?:)?//", r[2], re.I)], refs
-    assert not [r for r in refs if r[0] in ("script", "link", "img", "iframe")], refs
-    bundle = get_plotlyjs()
-    assert text.count(bundle) == 1
-    rest = text.replace(bundle, "")
-    assert not re.search(r"https?://", rest, re.I)
-    assert not re.search(r"@import|url\(|\bimport\s*\(|\bimport\s+[\w{*]", rest)
-    assert "mathjax" not in rest.lower()
+    loads = [r for r in refs if r[0] in ("script", "link", "img", "iframe", "object", "embed")]
+    assert loads == [("script", "src", "plotly.min.js")], loads
+    assert (folder / "plotly.min.js").read_text(encoding="utf-8") == get_plotlyjs()
+    assert get_plotlyjs()[:2000] not in text  # not inlined as well
+    assert not re.search(r"https?://", text, re.I)
+    assert not re.search(r"@import|url\(|\bimport\s*\(|\bimport\s+[\w{*]", text)
+    assert "mathjax" not in text.lower()
 
 
 def _figs():
     return [go.Figure(go.Bar(x=["甲"], y=[1])), go.Figure(go.Bar(x=["乙"], y=[2]))]
 
 
-def test_write_page_is_self_contained(tmp_path):
+def test_write_page_works_offline(tmp_path):
     nav = site.nav_links(["青松社区", "明德社区"], "青松社区")
     path = site.write_page(_figs(), tmp_path / "p.html", "测试看板", "副标题",
                                  nav=nav, generated=date(2024, 1, 10))
@@ -80,8 +82,13 @@ def test_write_page_is_self_contained(tmp_path):
     page = _parse(text)
     assert page.html_lang == "zh-CN" and page.charset.lower() == "utf-8"
     assert text.count("Plotly.newPlot(") == 2
-    assert page.tags.count("script") == 3  # plotly.js once, then one per figure
-    assert_offline(text)
+    # plotly.js, the note shown when it is missing, then one per figure
+    assert page.tags.count("script") == 4
+    assert '<script src="plotly.min.js" charset="utf-8"></script>' in text
+    assert ('<p id="no-plotly" class="missing" role="alert">图表程序文件 plotly.min.js 缺失，'
+            "请把整个 dashboards 文件夹一起复制。</p>") in text
+    assert_offline(text, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.html", "plotly.min.js"]
     assert "<title>测试看板</title>" in text and "生成日期：2024年1月10日" in text
     assert "@page { size: A4; margin: 10mm; }" in text
     assert "break-inside: avoid" in text and "page-break-inside: avoid" in text
@@ -108,7 +115,8 @@ def test_words_on_the_page_are_escaped(tmp_path):
 def test_a_page_without_notice_or_charts(tmp_path):
     text = site.render_page([], "看板", "副标题", generated=date(2024, 1, 10))
     assert 'class="notice"' not in text and 'class="chart"' not in text
-    assert "<main>\n\n<p class=\"note\">" in text
+    assert '缺失，请把整个 dashboards 文件夹一起复制。</p>\n<script>if (window.Plotly) document' \
+           '.getElementById("no-plotly").hidden = true;</script>\n\n<p class="note">' in text
     assert text.endswith("</html>\n")
 
 
@@ -149,7 +157,23 @@ def test_the_menu_links_only_pages_that_exist(seed_store, tmp_path):
     (page,) = _write(data, out, unit="明德社区")
     assert _nav_hrefs(page) == ["index.html", "青松社区.html", "明德社区.html"]  # units' order
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["index.html", "青松社区.html", "明德社区.html"])
+        ["index.html", "青松社区.html", "明德社区.html", "plotly.min.js"])
+
+
+def test_plotly_js_is_written_once_and_rewritten_only_when_it_differs(tmp_path):
+    first = site.write_plotly_js(tmp_path)
+    assert first == tmp_path / "plotly.min.js"
+    inode = first.stat().st_ino
+    site.write_page(_figs(), tmp_path / "a.html", "看板", "副标题")
+    site.write_page(_figs(), tmp_path / "b.html", "看板", "副标题")
+    assert first.stat().st_ino == inode  # the same file: never replaced, not even by itself
+    first.write_bytes(first.read_bytes()[:-1] + b" ")  # damaged, same size
+    site.write_page(_figs(), tmp_path / "a.html", "看板", "副标题")
+    assert first.read_text(encoding="utf-8") == get_plotlyjs()
+    first.unlink()
+    site.write_page(_figs(), tmp_path / "b.html", "看板", "副标题")
+    assert first.read_text(encoding="utf-8") == get_plotlyjs()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html", "plotly.min.js"]
 
 
 def test_notebook_is_committed_clean_with_declared_parameters():
@@ -192,7 +216,13 @@ def test_run_dashboards_executes_the_notebook(seed_store, tmp_path, repo_root):
                                       config_path=repo_root / "tests" / "single_organ.toml")
     dash = outputs / "2023" / "dashboards"
     assert pages == [dash / "index.html", *(dash / f"{u}.html" for u in UNITS)]
-    assert sorted(p.name for p in dash.iterdir()) == sorted(p.name for p in pages)
+    assert sorted(p.name for p in dash.iterdir()) == sorted(
+        [*(p.name for p in pages), "plotly.min.js"])
+    # One copy of plotly.js for the folder; the pages only hold their charts.
+    bundle = get_plotlyjs()[:2000]
+    assert [p.name for p in dash.iterdir() if bundle in p.read_text(encoding="utf-8")] == [
+        "plotly.min.js"]
+    assert all(p.stat().st_size < 300_000 for p in pages), [p.stat().st_size for p in pages]
 
     index = pages[0].read_text(encoding="utf-8")
     assert "<title>团结大街街道2023年政府信息公开工作看板</title>" in index
@@ -201,7 +231,7 @@ def test_run_dashboards_executes_the_notebook(seed_store, tmp_path, repo_root):
                   "办理结果（按法定分类）", "行政复议、行政诉讼情况", "2021年（据已公开报表）"):
         assert title in index
     assert index.count('class="chart"') == 12
-    assert_offline(index)
+    assert_offline(index, dash)
     for href in (r[2] for r in _parse(index).refs if r[1] == "href"):
         assert (dash / unquote(href)).is_file()
 
@@ -231,7 +261,8 @@ def test_a_unit_subset_writes_the_index_and_those_pages(seed_store, tmp_path):
     pages = site.run_dashboards(seed_store, 2023, tmp_path, units=["青松社区"],
                                       years_back=1)
     assert [p.name for p in pages] == ["index.html", "青松社区.html"]
-    assert sorted(p.name for p in pages[0].parent.iterdir()) == ["index.html", "青松社区.html"]
+    assert sorted(p.name for p in pages[0].parent.iterdir()) == [
+        "index.html", "plotly.min.js", "青松社区.html"]
     index = pages[0].read_text(encoding="utf-8")
     # years_back=1: 2022 and 2023 only; no organ name without a configuration.
     assert "<title>2023年政府信息公开工作看板</title>" in index
@@ -268,7 +299,8 @@ def test_a_figure_changed_in_the_notebook_is_the_one_on_the_page(seed_store, tmp
         "year": 2023, "all_units": True, "units": ["青松社区"], "store_path": str(seed_store),
         "output_dir": str(dash)}, cwd=NOTEBOOKS_DIR)
 
-    assert sorted(p.name for p in dash.iterdir()) == ["index.html", "青松社区.html"]
+    assert sorted(p.name for p in dash.iterdir()) == [
+        "index.html", "plotly.min.js", "青松社区.html"]
     index = (dash / "index.html").read_text(encoding="utf-8")
     assert "分析员改过的标题" in index and "主动公开信息条数（按内容类别）" not in index
     assert "主动公开信息条数（按公开渠道" in index and index.count('class="chart"') == 12

@@ -174,12 +174,34 @@ def _tables(t: Target, year) -> None:
     _say(f"汇总报表：{path}")
 
 
-def _dashboards(t: Target, year, units=None, draft: bool = False) -> None:
+def _pdf_browser(args) -> str | None:
+    """With --pdf, the browser that will print, found before anything runs."""
+    if not args.pdf:
+        return None
+    from pipeline.dashboards import pdf
+
+    try:
+        return pdf.find_browser()
+    except pdf.PdfError as exc:
+        raise CannotRun(str(exc)) from None
+
+
+def _dashboards(t: Target, year, units=None, draft: bool = False,
+                browser: str | None = None) -> None:
+    """The pages by the notebook; with a `browser`, then their PDFs, by this process."""
     from pipeline.dashboards.site import run_dashboards
 
     pages = run_dashboards(outputs_folder.store_path(t.outputs, t.organ), year, t.outputs,
                            units=units, config_path=t.config_path, draft=draft, organ=t.organ)
     _say(f"图表：{pages[0]}（共 {len(pages)} 页）")
+    if browser:
+        from pipeline.dashboards import pdf
+
+        try:
+            pdfs = pdf.print_pages(pages, browser=browser)
+        except pdf.PdfError as exc:
+            raise CannotRun(str(exc)) from None
+        _say(f"图表 PDF：{pdfs[0].parent}（共 {len(pdfs)} 份）")
 
 
 def _checked_year(t: Target, year: int, command: str) -> checking.CheckResult | None:
@@ -242,6 +264,7 @@ def _roll_up(args, results: dict[str, checking.CheckResult]) -> int:
 
 @_exclusive
 def cmd_build(args) -> int:
+    browser = _pdf_browser(args)
     results: dict[str, checking.CheckResult] = {}
 
     def work(t: Target) -> int:
@@ -255,7 +278,7 @@ def cmd_build(args) -> int:
             # nothing that looks final (dashboards included) from data nobody vouched for
             _refuse_final(result, done)
             return EXIT_FINDINGS
-        _dashboards(t, args.year, draft=args.draft or not done.final_ok)
+        _dashboards(t, args.year, draft=args.draft or not done.final_ok, browser=browser)
         return _report(t, result, args.year, args.draft)
     code = _each(args, work)
     return max(code, _roll_up(args, results))
@@ -285,13 +308,14 @@ def cmd_dashboards(args) -> int:
         if args.unit and args.unit not in t.cfg.units:
             raise CannotRun(f"配置中{t.organ and f'机关“{t.organ}”'}没有单位“{args.unit}”。"
                             f"可选：{'、'.join(t.cfg.units)}")
+    browser = _pdf_browser(args)
 
     def work(t: Target) -> int:
         result = _checked_year(t, args.year, "dashboards")
         if result is None:
             return EXIT_FINDINGS
         _dashboards(t, args.year, [args.unit] if args.unit else None,
-                    draft=not result.completeness().final_ok)
+                    draft=not result.completeness().final_ok, browser=browser)
         return EXIT_FINDINGS if result.errors else EXIT_OK
     return _each(args, work)
 

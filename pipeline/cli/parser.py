@@ -62,6 +62,12 @@ def _global_options(defaults: bool) -> argparse.ArgumentParser:
     return p
 
 
+def _pdf_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pdf", action="store_true",
+                   help="图表网页生成后，再把每一页打印成 A4 纸大小的 PDF 文件，保存在图表文件夹的"
+                        " PDF 子文件夹中（需要安装 Chromium、谷歌 Chrome 或微软 Edge 浏览器）")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _global_options(defaults=False)
     parser = argparse.ArgumentParser(
@@ -100,9 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("build", "完整运行：审核 → 汇总报表 → 图表 → 年度报告（全部报表已确认且无错误时才生成正式报告）")
     p.add_argument("--draft", action="store_true",
                    help="报表未全部确认或仍有错误时也生成报告和图表，每页标注“草稿”及数据截至哪个季度")
+    _pdf_option(p)
 
     p = add("dashboards", "生成年度对比图表网页（可离线打开）")
     p.add_argument("--unit", metavar="单位", help="只生成该单位的图表页")
+    _pdf_option(p)
 
     p = add("report", "生成年度报告（Word 与网页；全部报表已确认且无错误时才生成正式报告）")
     p.add_argument("--draft", action="store_true",

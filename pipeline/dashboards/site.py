@@ -1,6 +1,9 @@
-"""Offline dashboard pages: one self-contained HTML file per page, opened by double click.
+"""Offline dashboard pages: one HTML file per page, opened by double click.
 
-Every page inlines plotly.js once and fetches nothing (government intranets have no internet);
+The pages of a folder share one copy of plotly.js beside them (plotly.min.js, ~4.6 MB: inlined
+in every page it made a district's dashboards gigabytes), loaded by a relative classic
+<script src>, which a browser runs from file:// with no server; nothing is fetched from the
+network (government intranets have no internet). A page copied without it says so in Chinese.
 templates/page.html.j2 lays it out. The pages are made by notebooks/dashboard.ipynb, which
 builds every page's figures (registry.py) and writes each page from the figures it holds, so
 what an analyst changes in the notebook is what the page shows. A kernel start costs 2–3 s,
@@ -13,6 +16,7 @@ unit="<单位>", which displays and writes that page only."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -31,6 +35,9 @@ from pipeline.notebooks import NOTEBOOKS_DIR, notebook_path, run_notebook
 from pipeline.store import connect
 
 INDEX = "index.html"
+
+
+PLOTLY_JS = "plotly.min.js"
 
 
 INDEX_LABEL = "全街道汇总"
@@ -84,21 +91,38 @@ def figure_json(fig: go.Figure) -> str:
 def render_page(figures: Iterable[go.Figure], title: str, subtitle: str, *,
                 nav: Sequence[tuple[str, str, bool]] = (), generated: date | None = None,
                 notice: str = "") -> str:
-    """The page as one HTML string: plotly.js inlined once, figures drawn by Plotly.newPlot.
-    `notice`: shown above the charts (a draft, a year whose data are not complete)."""
+    """The page as one HTML string: plotly.js loaded from PLOTLY_JS beside it, figures drawn by
+    Plotly.newPlot. `notice`: shown above the charts (a draft, a year whose data are not
+    complete)."""
     return _TEMPLATES.get_template(TEMPLATE).render(
         title=title, subtitle=subtitle, nav=nav, generated=generated or date.today(),
-        notice=notice, note=NOTE, font_family=charts.FONT_FAMILY,
-        plotly_js=Markup(get_plotlyjs()),
+        notice=notice, note=NOTE, font_family=charts.FONT_FAMILY, plotly_js=PLOTLY_JS,
         charts=[{"height": fig.layout.height or 440, "json": Markup(figure_json(fig))}
                 for fig in figures])
+
+
+@functools.cache
+def _plotly_bytes() -> bytes:
+    return get_plotlyjs().encode("utf-8")
+
+
+def write_plotly_js(folder: str | Path) -> Path:
+    """PLOTLY_JS in `folder` (atomic), rewritten only when its content differs: the pages of
+    every run share it, and an unchanged file keeps its date for backups and copies."""
+    path = Path(folder) / PLOTLY_JS
+    data = _plotly_bytes()
+    if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
+        atomic.write_bytes(path, data)
+    return path
 
 
 def write_page(figures: Iterable[go.Figure], path: str | Path, title: str, subtitle: str, *,
                nav: Sequence[tuple[str, str, bool]] = (), generated: date | None = None,
                notice: str = "") -> Path:
-    """Write one self-contained page (UTF-8, atomic). nav: (label, relative href, current)."""
+    """Write one page (UTF-8, atomic) and, beside it, the PLOTLY_JS it loads. nav: (label,
+    relative href, current)."""
     path = Path(path)
+    write_plotly_js(path.parent)
     atomic.write_text(path, render_page(figures, title, subtitle, nav=nav, generated=generated,
                                         notice=notice))
     return path
