@@ -186,7 +186,8 @@ def test_notebook_is_committed_clean_with_declared_parameters():
     assert params == {"year": "2023", "years_back": "2", "unit": '""', "all_units": "False",
                       "units": "[]", "store_path": '"../outputs/organs/团结大街街道/xxgk.sqlite"',
                       "output_dir": '"../outputs/2023/团结大街街道/dashboards"',
-                      "config_path": '""', "organ": '""', "draft": "False"}
+                      "config_path": '""', "organ": '""', "more_organs": "[]",
+                      "draft": "False"}
     # Markdown in Chinese explains the notebook; each chart's caption comes from the registry
     # (shown when the notebook runs, see test_run_dashboards_executes_the_notebook).
     md = "".join(c.source for c in nb.cells if c.cell_type == "markdown")

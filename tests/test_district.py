@@ -20,6 +20,8 @@ from pipeline.workbooks.published import read_published, write_published
 from tests import seed_tables
 from tests.shared import copy_tree
 
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
+
 ORGANS = ("团结大街街道", "演示路街道", "区演示数据局")
 
 
@@ -61,13 +63,28 @@ def test_a_wrong_district_is_refused_with_the_key(repo_root, tmp_path, change, w
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory, repo_root):
-    """The committed sample district with its 2023 tables written (`xxgk tables`)."""
+    """The committed sample district built (`xxgk build`, as `make demo` does)."""
     root = tmp_path_factory.mktemp("district")
     copy_tree(repo_root / "workbooks", root / "workbooks")
     shutil.copy(repo_root / "xxgk.toml", root / "xxgk.toml")
-    code, out = run(root, "tables", "--year", "2023")
+    code, out = run(root, "build", "--year", "2023")
     assert code == 0, out
     return root
+
+
+def test_one_build_makes_every_organs_report_with_one_run_of_each_notebook(district):
+    year_dir = district / "outputs" / "2023"
+    for organ, name, pages in (("团结大街街道", "包头市昆都仑区团结大街街道办事处", 8),
+                               ("演示路街道", "包头市昆都仑区演示路街道办事处", 5),
+                               ("区演示数据局", "包头市昆都仑区演示数据局", 4)):
+        report = year_dir / organ / "report" / f"{name}2023年政府信息公开工作年度报告"
+        assert report.with_suffix(".docx").is_file() and report.with_suffix(".html").is_file()
+        assert len(list((year_dir / organ / "dashboards").glob("*.html"))) == pages
+        assert (year_dir / organ / "定稿记录.json").is_file()
+        assert not (year_dir / organ / "notebooks").exists()
+    # one kernel per notebook for the whole district, kept with the district's outputs
+    assert sorted(p.name for p in (year_dir / "全区" / "notebooks").iterdir()) == [
+        "dashboard.ipynb", "report.ipynb"]
 
 
 def _sheet_tables(path, year=2023) -> YearTables:
@@ -121,3 +138,32 @@ def test_planted_hierarchy_problems_are_found_where_they_are(district, tmp_path)
     assert differs["sheet"] == "依申请公开"
     assert "“一、本年新收政府信息公开申请数量”" in differs["message"]
     assert "演示路街道" in out and "DS004" in out
+
+
+def test_the_bench_compares_the_build_with_the_same_work_done_directly(district, tmp_path):
+    """benchmarks/district.py times `xxgk build` against the notebooks' work done in one
+    process: that work must give what the build gave, or the ratio compares unlike things."""
+    from docx import Document
+
+    from benchmarks import district as bench_district
+
+    place = bench_district.District(district, district / "xxgk.toml", district / "workbooks", 3)
+    bench_district.run_direct(place, tmp_path / "direct")
+    built, direct = district / "outputs" / "2023", tmp_path / "direct" / "2023"
+    for organ in ORGANS:
+        assert (_sheet_tables(direct / organ / "2023年汇总报表.xlsx")
+                == _sheet_tables(built / organ / "2023年汇总报表.xlsx"))
+        [docx] = (built / organ / "report").glob("*.docx")
+        texts = [[p.text for p in Document(d).paragraphs]
+                 for d in (docx, direct / organ / "report" / docx.name)]
+        assert texts[0] == texts[1] and len(texts[0]) > 20
+        assert (sorted(p.name for p in (direct / organ / "dashboards").iterdir())
+                == sorted(p.name for p in (built / organ / "dashboards").iterdir()))
+    whole = "全区/包头市昆都仑区2023年全区汇总报表.xlsx"
+    assert _sheet_tables(direct / whole) == _sheet_tables(built / whole)
+    # 3 organs: 17 pages and 3 copies of plotly.js
+    assert 3 * 4.5e6 < bench_district.dashboard_bytes(tmp_path / "direct") < 3 * 6e6
+    config = tmp_path / "fifty.toml"
+    config.write_text(bench_district.district_config_text(
+        load_district(district / "xxgk.toml").organs[0], 50), encoding="utf-8")
+    assert len(load_district(config).organs) == 50

@@ -79,7 +79,7 @@ def _write(base: Path, data: QuarterData) -> tuple[Path, Path]:
     return root, path
 
 
-@settings(max_examples=120, deadline=timedelta(seconds=5),
+@settings(max_examples=60, deadline=timedelta(seconds=5),
           suppress_health_check=[HealthCheck.too_slow])
 @given(data=filled())
 # found by these tests: a number that reads back as infinity in a count cell (int() overflowed);

@@ -131,7 +131,7 @@ def test_committed_notebook_is_clean_and_parameterised(repo_root):
     assert code[0].source.splitlines() == [
         "year = 2023", "draft = False",
         'store_path = "../outputs/organs/团结大街街道/xxgk.sqlite"',
-        'config_path = "../xxgk.toml"', 'organ = "团结大街街道"',
+        'config_path = "../xxgk.toml"', 'organ = "团结大街街道"', "more_organs = []",
         'output_dir = "../outputs/2023/团结大街街道/report"']
 
 

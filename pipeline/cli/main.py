@@ -29,12 +29,13 @@ def _main(argv: list[str] | None) -> int:
         parser.print_help()
         return EXIT_CANNOT_RUN
     from pipeline.cli import commands
+    from pipeline.cli.terminal import CannotRun
     from pipeline.core.config import ConfigError
     from pipeline.notebooks import NotebookError
 
     try:
         return getattr(commands, f"cmd_{args.command}")(args)
-    except (ConfigError, commands.CannotRun) as exc:
+    except (ConfigError, CannotRun) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     except NotebookError as exc:  # the run started but could not finish its outputs

@@ -192,11 +192,13 @@ def load_data(store_path: str | Path, year: int, *, years_back: int = 2,
 def run_dashboards(store_path: str | Path, year: int, outputs_dir: str | Path, *,
                    units: Sequence[str] | None = None, years_back: int = 2,
                    config_path: str | Path | None = None, draft: bool = False,
-                   organ: str = "") -> list[Path]:
+                   organ: str = "", more: Sequence[dict] = (),
+                   notebooks_dir: str | Path | None = None) -> list[Path]:
     """Run notebooks/dashboard.ipynb once (kernel python3): index.html and the pages of
     `units` (every unit when None) under outputs/<year>/dashboards/, the executed notebook
     as outputs/<year>/notebooks/dashboard.ipynb (outputs/<year>/<organ>/… for an organ of a
-    district). Returns the pages, index first."""
+    district; or in `notebooks_dir`). In the same run, every page of the organs of `more`
+    (dashboards.more.organ_job). Returns this organ's pages, index first."""
     year_dir = Path(outputs_dir).resolve() / str(year) / organ
     dash_dir = year_dir / "dashboards"
     # Fails here, before a kernel starts, on a missing store, year, configuration or unit.
@@ -206,10 +208,12 @@ def run_dashboards(store_path: str | Path, year: int, outputs_dir: str | Path, *
     if unknown:
         raise ValueError(f"{year}年没有填报单位“{'、'.join(unknown)}”。可选单位：{'、'.join(known)}。")
     page_units = list(units or known)
-    run_notebook(notebook_path(NOTEBOOK), year_dir / "notebooks" / NOTEBOOK, {
+    notebooks = Path(notebooks_dir) if notebooks_dir else year_dir / "notebooks"
+    run_notebook(notebook_path(NOTEBOOK), notebooks / NOTEBOOK, {
         "year": year, "years_back": years_back, "unit": "", "all_units": True, "draft": draft,
         "units": page_units, "store_path": str(Path(store_path).resolve()),
         "output_dir": str(dash_dir),
         "config_path": str(Path(config_path).resolve()) if config_path else "", "organ": organ,
+        "more_organs": list(more),
     }, cwd=NOTEBOOKS_DIR)
     return [dash_dir / page_name(None), *(dash_dir / page_name(u) for u in page_units)]

@@ -9,6 +9,7 @@ notebooks/report.ipynb, which calls the writers, the way an analyst would.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -285,20 +286,27 @@ def report_paths(year_dir: str | Path, organ: str, year: int) -> tuple[Path, Pat
 
 
 def run_report(store_path: str | Path, config_path: str | Path, year: int,
-               outputs_dir: str | Path, *, draft: bool = False,
-               organ: str = "") -> tuple[Path, Path]:
+               outputs_dir: str | Path, *, draft: bool = False, organ: str = "",
+               more: Sequence[dict] = (),
+               notebooks_dir: str | Path | None = None) -> tuple[Path, Path]:
     """Run notebooks/report.ipynb (kernel python3), keeping the executed notebook under
-    outputs/<Y>/notebooks (outputs/<Y>/<organ>/… for an organ of a district); returns the
-    DOCX and HTML it wrote."""
+    outputs/<Y>/notebooks (outputs/<Y>/<organ>/… for an organ of a district; or in
+    `notebooks_dir`); in the same run, the reports of the organs of `more`
+    (report.more.organ_job). Returns this organ's DOCX and HTML."""
     cfg = load_config(config_path, organ)
     year_dir = Path(outputs_dir).resolve() / str(year) / organ
     docx_path, html_path = report_paths(year_dir, cfg.organ.name, year)
-    run_notebook(notebook_path(NOTEBOOK), year_dir / "notebooks" / NOTEBOOK,
+    notebooks = Path(notebooks_dir) if notebooks_dir else year_dir / "notebooks"
+    run_notebook(notebook_path(NOTEBOOK), notebooks / NOTEBOOK,
                  {"year": year, "draft": draft, "store_path": str(Path(store_path).resolve()),
                   "config_path": str(Path(config_path).resolve()), "organ": organ,
-                  "output_dir": str(docx_path.parent)},
+                  "output_dir": str(docx_path.parent), "more_organs": list(more)},
                  cwd=NOTEBOOKS_DIR)
-    for path in (docx_path, html_path):
+    expected = [docx_path, html_path]
+    for job in more:
+        title = report_title(load_config(job["config_path"], job["organ"]).organ.name, year)
+        expected += report_files(job["output_dir"], title)
+    for path in expected:
         if not path.is_file():
             raise ReportError(f"笔记本 {NOTEBOOK} 运行结束，但没有生成 {path}。")
     return docx_path, html_path
