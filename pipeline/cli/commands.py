@@ -98,15 +98,21 @@ def _report(t: Target, result, year, draft) -> int:
     final = done.final_ok and not draft
     docx, html = run_report(outputs_folder.store_path(t.outputs, t.organ), t.config_path, year,
                             t.outputs, draft=not final, organ=t.organ)
-    if final:
+    _reported(t, result, year, not final, docx, html)
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _reported(t: Target, result, year: int, draft: bool, docx: Path, html: Path) -> None:
+    """Say where the report went; a final one is recorded (collect then protects its
+    workbooks)."""
+    if draft:
+        say(f"年度报告（草稿：{result.completeness().summary()}）：{docx}")
+    else:
         outputs_folder.record_final(t.outputs, year, [
             s.file for s in result.content.submissions if s.year == year and s.file],
             (docx, html), t.organ)
         say(f"年度报告（正式）：{docx}")
-    else:
-        say(f"年度报告（草稿：{done.summary()}）：{docx}")
     say(f"网页版：{html}")
-    return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
 def _tables(t: Target, year) -> None:
@@ -225,15 +231,7 @@ def _pages_and_reports(ready: list[tuple[Target, checking.CheckResult, bool]], y
         say(f"图表：{pages[0]}（共 {len(pages)} 页）")
         if browser:
             _print_pdfs(pages, browser)
-        docx, html = report_paths(year_of(t), t.cfg.organ.name, year)
-        if draft:
-            say(f"年度报告（草稿：{result.completeness().summary()}）：{docx}")
-        else:
-            outputs_folder.record_final(t.outputs, year, [
-                s.file for s in result.content.submissions if s.year == year and s.file],
-                (docx, html), t.organ)
-            say(f"年度报告（正式）：{docx}")
-        say(f"网页版：{html}")
+        _reported(t, result, year, draft, *report_paths(year_of(t), t.cfg.organ.name, year))
 
 
 @_exclusive
