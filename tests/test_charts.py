@@ -281,7 +281,10 @@ def test_labels_are_chinese_and_fonts_have_cjk_fallbacks(data, figs):
 # --- The registry: one entry per chart, the frame behind it -------------------------------------
 
 KEYS = ["proactive_total", "by_category", "by_channel", "by_quarter", "by_unit", "interpretations",
-        "applicants", "outcomes", "answer_time", "review", "submissions", "findings"]
+        "applicants", "outcomes", "answer_time", "review", "organs_proactive",
+        "organs_applications", "organs_outcomes", "organs_on_time", "organs_findings",
+        "returns_matrix", "submissions", "findings"]
+ORGAN_KEYS = [k for k in KEYS if not k.startswith(("organs_", "returns_"))]
 
 
 def test_every_chart_has_caption_data_and_builder():
@@ -291,15 +294,17 @@ def test_every_chart_has_caption_data_and_builder():
         assert re.search(r"[\u4e00-\u9fff]{4}", chart.caption), chart.key
         assert re.search(r"[\u4e00-\u9fff]{2}", chart.heading), chart.key
         assert callable(chart.data) and callable(chart.builder), chart.key
-    assert {c.key for c in registry.CHARTS if c.pages is registry.Pages.SUB_DISTRICT} == {
+    organ, unit = registry.Page.ORGAN, registry.Page.UNIT
+    assert {c.key for c in registry.CHARTS if organ in c.pages and unit not in c.pages} == {
         "by_unit", "review"}
+    assert {c.key for c in registry.CHARTS if organ not in c.pages} == set(KEYS) - set(ORGAN_KEYS)
 
 
 def test_the_pages_draw_the_registry_charts_in_order(data, figs):
-    assert list(figs) == KEYS
+    assert list(figs) == ORGAN_KEYS
     unit = registry.dashboard_figures(data.for_unit("明德社区"))
-    assert list(unit) == [k for k in KEYS if k not in ("by_unit", "review")]
-    assert list(registry.dashboard_frames(data)) == KEYS
+    assert list(unit) == [k for k in ORGAN_KEYS if k not in ("by_unit", "review")]
+    assert list(registry.dashboard_frames(data)) == ORGAN_KEYS
 
 
 def _rows(frame, *columns):
@@ -370,7 +375,7 @@ def test_captions_start_each_section_once():
     assert md["proactive_total"].startswith("## 一、主动公开\n\n### 主动公开政府信息条数\n\n每年主动公开")
     assert md["by_category"].startswith("### 按内容类别\n\n")
     assert md["applicants"].startswith("## 二、依申请公开\n\n### 收到的申请")
-    assert "显示范围：全街道汇总和各单位页面" in md["applicants"]
+    assert "显示范围：全区看板、机关（全街道）汇总页面、各单位页面" in md["applicants"]
     assert md["my_chart"] == "### my_chart"
 
 

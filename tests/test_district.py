@@ -8,7 +8,9 @@ import contextlib
 import dataclasses
 import io
 import json
+import os
 import shutil
+from urllib.parse import quote
 
 import pytest
 
@@ -84,7 +86,57 @@ def test_one_build_makes_every_organs_report_with_one_run_of_each_notebook(distr
         assert not (year_dir / organ / "notebooks").exists()
     # one kernel per notebook for the whole district, kept with the district's outputs
     assert sorted(p.name for p in (year_dir / "全区" / "notebooks").iterdir()) == [
-        "dashboard.ipynb", "report.ipynb"]
+        "dashboard.ipynb", "district.ipynb", "report.ipynb"]
+
+
+def _page_figures(page) -> list[dict]:
+    """The figures a page draws, from its Plotly.newPlot calls."""
+    import re
+
+    return [json.loads(m) for m in re.findall(r'Plotly\.newPlot\("chart-\d+", (.*?)\);</script>',
+                                              page.read_text(encoding="utf-8"))]
+
+
+def test_the_district_dashboard_sets_the_organs_side_by_side(district):
+    dash = district / "outputs" / "2023" / "全区" / "dashboards"
+    page = dash / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "<title>包头市昆都仑区2023年政府信息公开工作看板（全区）</title>" in html
+    assert (dash / "plotly.min.js").is_file() and "草稿" not in html
+    # a link to each organ's own pages, relative, to a page that is there
+    for organ in ORGANS:
+        href = f"../../{organ}/dashboards/index.html"
+        assert f'href="{quote(href)}">{organ}</a>' in html
+        assert (dash / href).resolve().is_file()
+    figures = {f["layout"]["title"]["text"]: f["data"] for f in _page_figures(page)}
+    [bars] = [t for t in figures["主动公开政府信息条数（逐年对比）"] if t["type"] == "bar"]
+    assert bars["y"][-1] == 2683  # 1342 + 766 + 575, as the 全区 tables say
+    [this_year] = [t for t in figures["各机关主动公开政府信息条数（逐年对比）"] if t["name"] == "2023年"]
+    assert (this_year["x"], this_year["y"]) == (list(ORGANS), [1342, 766, 575])
+    [matrix] = figures["2023年各机关、各单位季度报表提交情况"]
+    assert len(matrix["y"]) == 7 + 4 + 3 and matrix["y"][7] == "演示路街道｜街道本级"
+    assert {t for row in matrix["text"] for t in row} == {"已确认"}
+
+
+def test_the_district_dashboard_prints_to_pdf_with_every_chart(district, tmp_path):
+    import re
+    import subprocess
+
+    from pipeline.dashboards import pdf
+
+    try:
+        browser = pdf.find_browser()
+    except pdf.PdfError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("未安装 Chromium 浏览器")
+    page = copy_tree(district / "outputs" / "2023" / "全区" / "dashboards", tmp_path / "d") / "index.html"
+    [printed] = pdf.print_pages([page], browser=browser)
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(printed), "-"], capture_output=True,
+                                             text=True, check=True).stdout)
+    titles = [f["layout"]["title"]["text"] for f in _page_figures(page)]
+    assert len(titles) == 16
+    assert [t for t in titles if re.sub(r"\s+", "", t) not in text] == []
 
 
 def _sheet_tables(path, year=2023) -> YearTables:

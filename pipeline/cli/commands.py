@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from pipeline.build import checking, outputs_folder
-from pipeline.cli.organs import Target, each, roll_up, targets
+from pipeline.cli.organs import Target, district_dashboard, each, roll_up, targets, whole_district
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
 from pipeline.cli.terminal import CannotRun, print_findings, say
 from pipeline.core.config import load_district
@@ -188,7 +188,14 @@ def cmd_build(args) -> int:
     code = each(args, work)
     if ready:
         _pages_and_reports(ready, args.year, browser)
-    return max(code, roll_up(args, results))
+    code = max(code, roll_up(args, results))
+    whole = whole_district(args)
+    if whole is not None and len(ready) == len(whole.organs):
+        # every organ vouched for (or all drafts): the leaders' page of the whole district
+        page = district_dashboard(args, draft=any(draft for _, _, draft in ready))
+        if browser:
+            _print_pdfs([page], browser)
+    return code
 
 
 def _pages_and_reports(ready: list[tuple[Target, checking.CheckResult, bool]], year: int,
@@ -259,14 +266,23 @@ def cmd_dashboards(args) -> int:
                             f"可选：{'、'.join(t.cfg.units)}")
     browser = _pdf_browser(args)
 
+    drafts = []
+
     def work(t: Target) -> int:
         result = _checked_year(t, args.year, "dashboards")
         if result is None:
+            drafts.append(True)
             return EXIT_FINDINGS
-        _dashboards(t, args.year, [args.unit] if args.unit else None,
-                    draft=not result.completeness().final_ok, browser=browser)
+        drafts.append(not result.completeness().final_ok)
+        _dashboards(t, args.year, [args.unit] if args.unit else None, draft=drafts[-1],
+                    browser=browser)
         return EXIT_FINDINGS if result.errors else EXIT_OK
-    return each(args, work)
+    code = each(args, work)
+    if whole_district(args) is not None and not args.unit:
+        page = district_dashboard(args, draft=any(drafts))
+        if browser:
+            _print_pdfs([page], browser)
+    return code
 
 
 @_exclusive

@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline.build import checking, outputs_folder
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
 from pipeline.cli.terminal import CannotRun, print_findings, say
-from pipeline.core.config import Config, load_district
+from pipeline.core.config import Config, District, load_district
 from pipeline.workbooks import filenames
 
 
@@ -53,6 +53,32 @@ def each(args, work) -> int:
     return code
 
 
+def whole_district(args) -> District | None:
+    """The district when a command works on all its organs (None for a single organ or for
+    one organ of a district): only then are the 全区 outputs made."""
+    config_path, _, _ = paths(args)
+    whole = load_district(config_path)
+    return None if whole.single or getattr(args, "organ", None) else whole
+
+
+def district_dashboard(args, draft: bool) -> Path:
+    """The 全区 dashboard page (outputs/<year>/全区/dashboards/index.html) from every organ's
+    store, linking each organ's pages."""
+    from pipeline.dashboards.district_site import organ_job, run_district_dashboard
+
+    config_path, _, outputs = paths(args)
+    whole = load_district(config_path)
+    year = args.year
+    jobs = [organ_job(cfg.organ.short_name, outputs_folder.store_path(outputs, cfg.organ.short_name),
+                      outputs_folder.year_dir(outputs, year, cfg.organ.short_name) / "dashboards")
+            for cfg in whole.organs]
+    folder = outputs_folder.year_dir(outputs, year, outputs_folder.DISTRICT_DIR)
+    page = run_district_dashboard(whole.name, jobs, year, folder / "dashboards",
+                                  folder / "notebooks", config_path=config_path, draft=draft)
+    say(f"全区看板：{page}")
+    return page
+
+
 def roll_up(args, results: dict[str, checking.CheckResult]) -> int:
     """After every organ of a district: the 全区 tables (the sum of the organs') and the
     district's checks, under outputs/<year>/全区/. Not for a single organ, nor for one organ
@@ -64,8 +90,8 @@ def roll_up(args, results: dict[str, checking.CheckResult]) -> int:
     from pipeline.workbooks.published import read_published
 
     config_path, workbooks, outputs = paths(args)
-    whole = load_district(config_path)
-    if whole.single or args.organ:
+    whole = whole_district(args)
+    if whole is None:
         return EXIT_OK
     year = args.year
     say(f"【{whole.name}全区】")

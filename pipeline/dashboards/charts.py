@@ -45,7 +45,7 @@ _BLUE = "#1f4e99"
 _YEAR_COLORS = ("#1f4e99", "#5b84c4", "#9db5dc", "#c9d6ec")  # current year first
 
 
-_PALETTE = ("#1f4e99", "#e07b39", "#3a9a5b", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017",
+PALETTE = ("#1f4e99", "#e07b39", "#3a9a5b", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017",
             "#17a2b8", "#a0522d", "#5d6d7e")
 
 
@@ -54,7 +54,7 @@ _STATUS_COLORS = {returns.MISSING: "#c0392b", returns.UNTOUCHED: "#d98880",
                   returns.ERRORS: "#e6a23c"}
 
 
-_SEVERITY_COLORS = {"error": "#c0392b", "warning": "#e6a23c", "note": "#7f8c8d"}
+SEVERITY_COLORS = {"error": "#c0392b", "warning": "#e6a23c", "note": "#7f8c8d"}
 
 
 def year_label(year: int, source: str) -> str:
@@ -106,12 +106,12 @@ pio.templates[TEMPLATE] = go.layout.Template(
                                                                      "scatter")})
 
 
-def _figure(*traces) -> go.Figure:
+def figure(*traces) -> go.Figure:
     """An empty figure on TEMPLATE (given at once: plotly would first copy its default)."""
     return go.Figure(list(traces), layout={"template": TEMPLATE})
 
 
-def _style(fig: go.Figure, title: str, *, height: int = 440, x_title: str = "",
+def style(fig: go.Figure, title: str, *, height: int = 440, x_title: str = "",
            y_title: str = "") -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
@@ -130,7 +130,7 @@ def _style(fig: go.Figure, title: str, *, height: int = 440, x_title: str = "",
     return fig
 
 
-def _no_data(fig: go.Figure, text: str = NO_DATA) -> go.Figure:
+def no_data(fig: go.Figure, text: str = NO_DATA) -> go.Figure:
     """A short chart that says there is nothing to show (subplot titles dropped)."""
     fig.layout.annotations = ()
     fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
@@ -168,15 +168,15 @@ def _add_totals(fig: go.Figure, totals: dict[int, float], sources: dict[int, str
         x=[year_label(y, sources[y]) for y in years], y=[_n(totals[y]) for y in years],
         text=text, mode="text", textposition="top center", showlegend=False, hoverinfo="skip",
         cliponaxis=False), **where)
-    _headroom(fig, max(totals.values(), default=0) if top is None else top, **where)
+    headroom(fig, max(totals.values(), default=0) if top is None else top, **where)
 
 
-def _headroom(fig: go.Figure, top: float, **where) -> None:
+def headroom(fig: go.Figure, top: float, **where) -> None:
     fig.update_yaxes(range=[0, top * 1.3 if top else 1], **where)
-    _whole_ticks(fig, top, **where)
+    whole_ticks(fig, top, **where)
 
 
-def _whole_ticks(fig: go.Figure, top: float, **where) -> None:
+def whole_ticks(fig: go.Figure, top: float, **where) -> None:
     """Counts have no halves: on a small axis, tick every whole number."""
     if top < 8:
         fig.update_yaxes(dtick=1, tickformat="d", **where)
@@ -193,9 +193,9 @@ def _x_years(fig: go.Figure, sources: dict[int, str], years: Iterable[int], **wh
 def proactive_total_chart(frame: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
     """Items published per year (frame: year, value), with the change on the previous year
     above each bar."""
-    fig = _style(_figure(), "主动公开政府信息条数（逐年对比）", x_title="年度", y_title="条数")
+    fig = style(figure(), "主动公开政府信息条数（逐年对比）", x_title="年度", y_title="条数")
     if frame.empty:
-        return _no_data(fig)
+        return no_data(fig)
     totals = frame.set_index("year")["value"]
     years = sorted(totals.index)
     fig.add_trace(go.Bar(
@@ -207,12 +207,12 @@ def proactive_total_chart(frame: pd.DataFrame, sources: dict[int, str]) -> go.Fi
     return fig
 
 
-def _by_year_bars(df: pd.DataFrame, by: str, title: str, x_title: str,
-                  order: Sequence | None = None, labels=None) -> go.Figure:
-    """Grouped bars, one colour per year, over the categories in `by`."""
-    fig = _style(_figure(), title, x_title=x_title, y_title="条数")
+def by_year_bars(df: pd.DataFrame, by: str, title: str, x_title: str,
+                 order: Sequence | None = None, labels=None, unit: str = "条") -> go.Figure:
+    """Grouped bars, one colour per year, over the categories in `by` (counted in `unit`)."""
+    fig = style(figure(), title, x_title=x_title, y_title=f"{unit}数")
     if df.empty:
-        return _no_data(fig)
+        return no_data(fig)
     sums = df.groupby(["year", by], sort=False)["value"].sum()
     order = list(order) if order is not None else list(dict.fromkeys(df[by]))
     colors = _year_colors(df["year"].unique())
@@ -220,27 +220,27 @@ def _by_year_bars(df: pd.DataFrame, by: str, title: str, x_title: str,
         x = [labels(k) if labels else k for k in order]
         fig.add_trace(go.Bar(x=x, y=[_n(sums.get((y, k), 0)) for k in order],
                              name=f"{y}年", marker_color=colors[y],
-                             hovertemplate=f"{y}年 %{{x}}：%{{y}}条<extra></extra>"))
+                             hovertemplate=f"{y}年 %{{x}}：%{{y}}{unit}<extra></extra>"))
     return fig
 
 
 def proactive_by_category_chart(items: pd.DataFrame) -> go.Figure:
-    return _by_year_bars(items, "category", "主动公开信息条数（按内容类别）", "内容类别")
+    return by_year_bars(items, "category", "主动公开信息条数（按内容类别）", "内容类别")
 
 
 def proactive_by_channel_chart(per_channel: pd.DataFrame) -> go.Figure:
     """Per-channel counts: one item on several channels counts on each of them."""
-    return _by_year_bars(per_channel, "channel", "主动公开信息条数（按公开渠道，一条多渠道发布分别计数）",
+    return by_year_bars(per_channel, "channel", "主动公开信息条数（按公开渠道，一条多渠道发布分别计数）",
                          "公开渠道")
 
 
 def proactive_by_quarter_chart(items: pd.DataFrame) -> go.Figure:
-    return _by_year_bars(items, "quarter", "主动公开信息条数（按季度）", "季度",
+    return by_year_bars(items, "quarter", "主动公开信息条数（按季度）", "季度",
                          order=(1, 2, 3, 4), labels=quarter_label)
 
 
 def proactive_by_unit_chart(items: pd.DataFrame, units: Sequence[str]) -> go.Figure:
-    return _by_year_bars(items, "unit", "主动公开信息条数（按填报单位）", "填报单位", order=units)
+    return by_year_bars(items, "unit", "主动公开信息条数（按填报单位）", "填报单位", order=units)
 
 
 def _stacked_years(fig: go.Figure, df: pd.DataFrame, sources: dict[int, str], years: Sequence[int],
@@ -255,15 +255,15 @@ def _stacked_years(fig: go.Figure, df: pd.DataFrame, sources: dict[int, str], ye
         fig.add_trace(go.Bar(
             x=[year_label(yr, sources[yr]) for yr in years], y=y, name=label,
             legendgroup=key, showlegend=first,
-            marker=_published_marker([sources[yr] for yr in years], _PALETTE[i % len(_PALETTE)]),
+            marker=_published_marker([sources[yr] for yr in years], PALETTE[i % len(PALETTE)]),
             hovertemplate=f"%{{x}} {label}：%{{y}}<extra></extra>"), **where)
 
 
 def interpretations_chart(by_form: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
     """Policy interpretations per year stacked by form; by_form has year, series, value."""
-    fig = _style(_figure(), "政策解读次数（按解读形式）", x_title="年度", y_title="次数")
+    fig = style(figure(), "政策解读次数（按解读形式）", x_title="年度", y_title="次数")
     if by_form.empty:
-        return _no_data(fig)
+        return no_data(fig)
     forms = list(dict.fromkeys(by_form["series"]))
     _stacked_years(fig, by_form, sources, sorted(by_form["year"].unique()),
                    [(f, f) for f in forms])
@@ -282,12 +282,12 @@ def applicants_chart(counts: pd.DataFrame, sources: dict[int, str], *,
     """Applications received (一) and carried in (二) per year, stacked by applicant class."""
     rows = ("new", "carried_in")
     title = "政府信息公开申请（按申请人类型）" + REGISTER_MARK.get(register, "")
-    fig = make_subplots(figure=_figure(), rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+    fig = make_subplots(figure=figure(), rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=[statutory.TABLE_B_ROW[r].label for r in rows])
-    _style(fig, title)
+    style(fig, title)
     fig.update_yaxes(title_text="件数", row=1, col=1)
     if counts.empty or not counts["value"].any():
-        return _no_data(fig, "各年度均未收到政府信息公开申请")
+        return no_data(fig, "各年度均未收到政府信息公开申请")
     years = sorted(counts["year"].unique())
     top = counts.groupby(["year", "row"])["value"].sum().max()
     for col, row in enumerate(rows, start=1):
@@ -304,9 +304,9 @@ def outcomes_chart(counts: pd.DataFrame, sources: dict[int, str], *,
                    register: str = "") -> go.Figure:
     """Results of the year in the official groups （一）–（六）, one bar per year."""
     title = "办理结果（按法定分类）" + REGISTER_MARK.get(register, "")
-    fig = _style(_figure(), title, x_title="办理结果", y_title="件数")
+    fig = style(figure(), title, x_title="办理结果", y_title="件数")
     if counts.empty or not counts["value"].any():
-        return _no_data(fig, "各年度均无办结的政府信息公开申请")
+        return no_data(fig, "各年度均无办结的政府信息公开申请")
     vals = counts.set_index(["year", "group"])["value"]
     labels = [short_label(statutory.TABLE_B_ROW[g].label) for g in OUTCOME_GROUPS]
     colors = _year_colors(counts["year"].unique())
@@ -316,7 +316,7 @@ def outcomes_chart(counts: pd.DataFrame, sources: dict[int, str], *,
             name=year_label(y, sources[y]),
             marker=_published_marker([sources[y]] * len(labels), colors[y]),
             hovertemplate=f"{year_label(y, sources[y])} %{{x}}：%{{y}}件<extra></extra>"))
-    _whole_ticks(fig, counts["value"].max())
+    whole_ticks(fig, counts["value"].max())
     return fig
 
 
@@ -330,11 +330,11 @@ def on_time_text(on_time: int, answered: int) -> str:
 def answer_time_chart(answered: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
     """Working days taken per answered application (frame: one row each), and how many were
     answered on time."""
-    fig = make_subplots(figure=_figure(), rows=1, cols=2, horizontal_spacing=0.1,
+    fig = make_subplots(figure=figure(), rows=1, cols=2, horizontal_spacing=0.1,
                         subplot_titles=("答复用时（工作日）", "按时答复情况"))
-    _style(fig, "依申请公开答复时间")
+    style(fig, "依申请公开答复时间")
     if answered.empty:
-        return _no_data(fig, "各年度均无已答复的政府信息公开申请")
+        return no_data(fig, "各年度均无已答复的政府信息公开申请")
     years = sorted(answered["year"].unique())
     x = [year_label(y, sources[y]) for y in answered["year"]]
     fig.add_trace(go.Box(x=x, y=answered["working_days"], boxpoints="all", pointpos=0,
@@ -355,7 +355,7 @@ def answer_time_chart(answered: pd.DataFrame, sources: dict[int, str]) -> go.Fig
         x=labels, y=[_n(n.get(y, 0)) for y in years], mode="text", textposition="top center",
         text=[on_time_text(_n(on.get(y, 0)), _n(n.get(y, 0))) for y in years],
         showlegend=False, hoverinfo="skip", cliponaxis=False), row=1, col=2)
-    _headroom(fig, n.max(), row=1, col=2)
+    headroom(fig, n.max(), row=1, col=2)
     fig.update_yaxes(title_text="工作日", row=1, col=1)
     fig.update_yaxes(title_text="件数", row=1, col=2)
     for col in (1, 2):
@@ -370,28 +370,29 @@ def review_chart(frame: pd.DataFrame, sources: dict[int, str]) -> go.Figure:
     groups = [label if key == statutory.REVIEW[0] else f"{statutory.LITIGATION}（{label}）"
               for key, label in statutory.TABLE_C_GROUPS]
     cases = f"{statutory.REVIEW[1]}、{statutory.LITIGATION}"
-    fig = _style(_figure(), f"{cases}情况", y_title="件数")
+    fig = style(figure(), f"{cases}情况", y_title="件数")
     years = sorted(frame["year"].unique())
     vals = frame.set_index(["case", "year", "result"])["value"]
     cells = [(g, y) for g, _ in statutory.TABLE_C_GROUPS for y in years]
     stacks = [sum(_n(vals.get((g, y, r))) for r, _ in statutory.CASE_RESULTS)
               for g, y in cells]
     if not any(stacks):
-        return _no_data(fig, f"各年度均无{cases}案件")
+        return no_data(fig, f"各年度均无{cases}案件")
     x = [[label for label in groups for _ in years],
          [tick_label(y, sources[y]) for _, y in cells]]
     for i, (r, label) in enumerate(statutory.CASE_RESULTS):
         fig.add_trace(go.Bar(
             x=x, y=[_n(vals.get((g, y, r))) for g, y in cells], name=label,
-            marker=_published_marker([sources[y] for _, y in cells], _PALETTE[i]),
+            marker=_published_marker([sources[y] for _, y in cells], PALETTE[i]),
             hovertemplate=f"%{{x}} {label}：%{{y}}件<extra></extra>"))
     fig.update_xaxes(type="multicategory", tickangle=0, tickfont={"size": 11})
-    _whole_ticks(fig, max(stacks))
+    whole_ticks(fig, max(stacks))
     fig.update_layout(barmode="stack")
     return fig
 
 
-def submissions_chart(subs: pd.DataFrame, units: Sequence[str], year: int) -> go.Figure:
+def submissions_chart(subs: pd.DataFrame, units: Sequence[str], year: int, *,
+                      title: str = "", row_height: int = 40) -> go.Figure:
     """Unit × quarter matrix of the year's workbooks: submitted, missing, or with errors."""
     codes = {s: i for i, s in enumerate(STATUS_LABELS)}
     status = subs.groupby(["unit", "quarter"])["status"].last()
@@ -401,12 +402,13 @@ def submissions_chart(subs: pd.DataFrame, units: Sequence[str], year: int) -> go
     scale = []
     for i, s in enumerate(STATUS_LABELS):
         scale += [[i / len(codes), _STATUS_COLORS[s]], [(i + 1) / len(codes), _STATUS_COLORS[s]]]
-    fig = _figure(go.Heatmap(
+    fig = figure(go.Heatmap(
         x=[quarter_label(q) for q in quarters], y=list(units), z=z, text=text,
         texttemplate="%{text}", zmin=-0.5, zmax=len(codes) - 0.5, colorscale=scale,
         showscale=False, xgap=3, ygap=3, hovertemplate="%{y} %{x}：%{text}<extra></extra>"))
     who = "各单位" if len(units) > 1 else ""
-    _style(fig, f"{year}年{who}季度报表提交情况", height=140 + 40 * max(len(units), 1))
+    style(fig, title or f"{year}年{who}季度报表提交情况",
+           height=140 + row_height * max(len(units), 1))
     fig.update_yaxes(autorange="reversed", type="category", rangemode="normal")
     fig.update_xaxes(side="top", title_text="")
     fig.update_layout(margin={"t": 110, "b": 20})
@@ -415,10 +417,10 @@ def submissions_chart(subs: pd.DataFrame, units: Sequence[str], year: int) -> go
 
 def findings_chart(findings: pd.DataFrame, year: int) -> go.Figure:
     """The year's review findings counted by rule, coloured by severity."""
-    fig = _style(_figure(), f"{year}年审核发现的问题（按规则计数）", x_title="条数",
+    fig = style(figure(), f"{year}年审核发现的问题（按规则计数）", x_title="条数",
                  height=max(300, 160 + 32 * findings["rule"].nunique()))
     if findings.empty:
-        return _no_data(fig, f"{year}年审核未发现问题")
+        return no_data(fig, f"{year}年审核未发现问题")
     labels = findings["rule"] + " " + findings["title"]
     counts = findings.assign(label=labels.str.strip()).groupby(
         ["severity", "label"]).size().sort_values()
@@ -427,7 +429,7 @@ def findings_chart(findings: pd.DataFrame, year: int) -> go.Figure:
             continue
         part = counts[sev]
         fig.add_trace(go.Bar(y=list(part.index), x=[int(v) for v in part], orientation="h",
-                             name=SEVERITY_LABELS[sev], showlegend=True, marker_color=_SEVERITY_COLORS[sev],
+                             name=SEVERITY_LABELS[sev], showlegend=True, marker_color=SEVERITY_COLORS[sev],
                              hovertemplate="%{y}：%{x}条<extra></extra>"))
     fig.update_xaxes(type="linear", dtick=1 if counts.max() < 10 else None)
     fig.update_yaxes(type="category", rangemode="normal")

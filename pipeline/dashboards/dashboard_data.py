@@ -5,8 +5,8 @@ before."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -98,7 +98,9 @@ def load_units(con: sqlite3.Connection, year: int) -> tuple[str, ...]:
 
 @dataclass(frozen=True, eq=False)
 class DashboardData:
-    """Everything one dashboard page needs; `unit` None is the whole sub-district.
+    """Everything one dashboard page needs; `unit` None is the whole sub-district (organ), or,
+    with `parts`, the whole district: its organs' data (by short name) combined, the organs
+    taking the units' place (see district_data.combine).
 
     For a year whose returns are not all confirmed, `through` is the last quarter with data:
     every year is then shown for the quarters 1..through only (sources "q<through>"), so a
@@ -118,6 +120,8 @@ class DashboardData:
     completeness: returns.Completeness | None = None
     through: int | None = None
     draft: bool = False
+    parts: Mapping[str, DashboardData] = field(default_factory=dict)
+    left_out: tuple[str, ...] = ()  # a district's organs without data for the year
 
     def for_unit(self, unit: str) -> DashboardData:
         if unit not in self.units:
@@ -131,16 +135,19 @@ class DashboardData:
     def notice(self) -> str:
         """What every page says above its charts: a draft, or a year not complete yet."""
         done = self.completeness
+        left_out = (f"没有{self.year}年数据、未计入全区的机关：{'、'.join(self.left_out)}。"
+                    if self.left_out else "")
         if done is None:
-            return "草稿" if self.draft else ""
+            return ("草稿" if self.draft else "") + left_out
         if self.draft:
-            return f"草稿：{done.summary()}。"
+            return f"草稿：{done.summary()}。{left_out}"
         if done.partial:
             compared = (f"各年度均只比较第1—{self.through}季度的数据（同期对比）"
                         if self.through and self.through > 1 else
                         "各年度均只比较第1季度的数据（同期对比）" if self.through else "")
-            return f"本年度数据不完整：{done.summary()}。" + (f"{compared}。" if compared else "")
-        return ""
+            return (f"本年度数据不完整：{done.summary()}。" + (f"{compared}。" if compared else "")
+                    + left_out)
+        return left_out
 
 
 def year_completeness(con: sqlite3.Connection, year: int, source: str) -> returns.Completeness:
@@ -158,18 +165,27 @@ def load_dashboard(con: sqlite3.Connection, year: int, *, years_back: int = 2,
     year not complete yet is compared with the same quarters of the years before."""
     sources = available_years(con, year, years_back)
     done = year_completeness(con, year, sources[year])
-    through = done.through if done.partial else None
-    if through is not None:
-        sources = partial_sources(sources, through)
     years = list(sources)
-    return DashboardData(
+    data = DashboardData(
         year=year, sources=sources,
         units=tuple(units) if units else load_units(con, year),
         tables=load_tables(con, years),
-        disclosure=_up_to(load_disclosure(con, years), through),
-        interpretations=_up_to(load_interpretations(con, years), through),
-        applications=_up_to(load_applications(con, years), through),
+        disclosure=load_disclosure(con, years),
+        interpretations=load_interpretations(con, years),
+        applications=load_applications(con, years),
         submissions=load_submissions(con, [year]),
         findings=load_findings(con, [year]),
-        organ=organ, completeness=done, through=through, draft=draft,
+        organ=organ, completeness=done, draft=draft,
     )
+    return same_quarters(data, done.through) if done.partial else data
+
+
+def same_quarters(data: DashboardData, through: int) -> DashboardData:
+    """The data compared like with like up to quarter `through`: the years with quarter
+    workbooks, each cut to the quarters 1..through."""
+    sources = partial_sources(data.sources, through)
+    return replace(data, through=through, sources=sources,
+                   tables={y: t for y, t in data.tables.items() if y in sources},
+                   disclosure=_up_to(data.disclosure, through),
+                   interpretations=_up_to(data.interpretations, through),
+                   applications=_up_to(data.applications, through))

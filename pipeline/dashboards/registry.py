@@ -14,15 +14,20 @@ from enum import Enum
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipeline.dashboards import charts, frames
+from pipeline.dashboards import charts, district_charts, frames
 from pipeline.dashboards.dashboard_data import DashboardData
 
 
-class Pages(Enum):
-    """The pages a chart is drawn on."""
+class Page(Enum):
+    """The kinds of page a chart can be drawn on."""
 
-    ALL = "全街道汇总和各单位页面"
-    SUB_DISTRICT = "只在全街道汇总中显示"
+    DISTRICT = "全区看板"
+    ORGAN = "机关（全街道）汇总页面"
+    UNIT = "各单位页面"
+
+
+EVERY_PAGE = frozenset(Page)
+WHOLES = frozenset({Page.DISTRICT, Page.ORGAN})  # the whole organ or district, not a unit
 
 
 class Partial(Enum):
@@ -50,14 +55,14 @@ class Chart:
     caption: str  # what the chart shows and how to read it (Chinese, for the notebook)
     data: Frame  # the tidy frame behind the chart, for one page
     builder: Builder  # the figure from that frame, for that page
-    pages: Pages = Pages.ALL
+    pages: frozenset[Page] = EVERY_PAGE
     partial: Partial = Partial.SAME_QUARTERS
 
     def markdown(self, *, section: bool = False) -> str:
         """The caption as notebook markdown, under the section heading when one starts."""
         head = f"## {self.section}\n\n" if section else ""
         return (f"{head}### {self.heading}\n\n{self.caption}\n\n"
-                f"显示范围：{self.pages.value}；本年度数据不完整时：{self.partial.value}。")
+                f"显示范围：{'、'.join(p.value for p in Page if p in self.pages)}；本年度数据不完整时：{self.partial.value}。")
 
 
 def _register_mark(data: DashboardData) -> str:
@@ -73,7 +78,9 @@ def _page_units(data: DashboardData) -> tuple[str, ...]:
 
 PROACTIVE = "一、主动公开"
 REQUESTS = "二、依申请公开"
+ORGANS = "各机关对比"
 RETURNS = "三、季度报表与审核"
+DISTRICT_ONLY = frozenset({Page.DISTRICT})
 
 
 CHARTS: tuple[Chart, ...] = (
@@ -94,7 +101,7 @@ CHARTS: tuple[Chart, ...] = (
     Chart("by_unit", PROACTIVE, "按填报单位",
           "街道本级和各社区主动公开的条数。",
           frames.items_by_unit, lambda f, d: charts.proactive_by_unit_chart(f, d.units),
-          pages=Pages.SUB_DISTRICT),
+          pages=frozenset({Page.ORGAN})),
     Chart("interpretations", PROACTIVE, "政策解读",
           "每年政策解读的次数，按解读形式（会议、图文等）堆叠；据已公开报表的年份只有合计数。",
           frames.interpretations_by_form, lambda f, d: charts.interpretations_chart(f, d.sources),
@@ -116,13 +123,37 @@ CHARTS: tuple[Chart, ...] = (
     Chart("review", REQUESTS, "行政复议、行政诉讼",
           "行政复议和行政诉讼案件按结果堆叠。",
           frames.review_cases, lambda f, d: charts.review_chart(f, d.sources),
-          pages=Pages.SUB_DISTRICT, partial=Partial.THIS_YEAR),
+          pages=WHOLES, partial=Partial.THIS_YEAR),
+    Chart("organs_proactive", ORGANS, "各机关主动公开",
+          "每个机关主动公开的条数，逐年对比；每个机关的数字与该机关看板首页的相同。",
+          district_charts.organs_proactive, district_charts.organs_proactive_chart,
+          pages=DISTRICT_ONLY, partial=Partial.FROM_REGISTERS),
+    Chart("organs_applications", ORGANS, "各机关收到的申请",
+          "每个机关本年新收的政府信息公开申请件数，逐年对比。",
+          district_charts.organs_applications, district_charts.organs_applications_chart,
+          pages=DISTRICT_ONLY, partial=Partial.FROM_REGISTERS),
+    Chart("organs_outcomes", ORGANS, "各机关办理结果",
+          "本年度每个机关办结的申请，按年度报表规定的分类堆叠。",
+          district_charts.organs_outcomes, district_charts.organs_outcomes_chart,
+          pages=DISTRICT_ONLY, partial=Partial.FROM_REGISTERS),
+    Chart("organs_on_time", ORGANS, "各机关按时答复",
+          "本年度每个机关已答复的申请中按时和逾期的件数，上方标出按时率（件数较少时为“按时件数/答复件数”）。",
+          district_charts.organs_on_time, district_charts.organs_on_time_chart,
+          pages=DISTRICT_ONLY, partial=Partial.SAME_QUARTERS),
+    Chart("organs_findings", ORGANS, "各机关审核发现的问题",
+          "本年度每个机关审核发现的问题条数，按错误、警告、提示堆叠。具体问题见各机关的审核结果文件。",
+          district_charts.organs_findings, district_charts.organs_findings_chart,
+          pages=DISTRICT_ONLY, partial=Partial.UNCHANGED),
+    Chart("returns_matrix", RETURNS, "各机关季度报表提交情况",
+          "本年度每个机关、每个单位每季度报表的状态（行为“机关｜单位”）：未收到、未填、填写中、已确认、有错误。",
+          district_charts.returns_matrix, district_charts.returns_matrix_chart,
+          pages=DISTRICT_ONLY, partial=Partial.UNCHANGED),
     Chart("submissions", RETURNS, "季度报表提交情况",
           "本年度各单位每季度报表的状态：未收到、未填（空白报表）、填写中、已确认、有错误。"
           "只有全部已确认且无错误，才能生成正式年度报告。",
           frames.submissions,
           lambda f, d: charts.submissions_chart(f, _page_units(d), d.year),
-          partial=Partial.UNCHANGED),
+          pages=frozenset({Page.ORGAN, Page.UNIT}), partial=Partial.UNCHANGED),
     Chart("findings", RETURNS, "审核发现的问题",
           "本年度审核发现的问题按规则编号计数，颜色表示错误、警告、提示。具体位置和改法见审核结果文件。",
           frames.findings, lambda f, d: charts.findings_chart(f, d.year),
@@ -133,9 +164,16 @@ CHARTS: tuple[Chart, ...] = (
 CHART: dict[str, Chart] = {c.key: c for c in CHARTS}
 
 
+def page_kind(data: DashboardData) -> Page:
+    if data.unit is not None:
+        return Page.UNIT
+    return Page.DISTRICT if data.parts else Page.ORGAN
+
+
 def page_charts(data: DashboardData) -> list[Chart]:
-    """The charts of one page, in page order: a unit page leaves out the sub-district's."""
-    return [c for c in CHARTS if data.unit is None or c.pages is Pages.ALL]
+    """The charts of one page, in page order."""
+    kind = page_kind(data)
+    return [c for c in CHARTS if kind in c.pages]
 
 
 def dashboard_frames(data: DashboardData) -> dict[str, pd.DataFrame]:
