@@ -22,7 +22,7 @@ from pipeline import store
 from pipeline.build import checking, outputs_folder
 from pipeline.core import atomic
 from pipeline.core.config import Config, load_district
-from pipeline.dashboards import registry, site
+from pipeline.dashboards import district_site, registry, site
 from pipeline.outputs.district_tables import district_summary_path, write_district_summary
 from pipeline.outputs.tables_workbook import write_summary
 from pipeline.report import model as report_model
@@ -113,7 +113,7 @@ def run_build(d: District, outputs: Path) -> float:
 
 def run_direct(d: District, outputs: Path) -> float:
     """The same outputs in this process: each organ checked, its tables, its pages and its
-    report made by the functions the notebooks call; then the 全区 tables."""
+    report made by the functions the notebooks call; then the 全区 tables and page."""
     started = time.perf_counter()
     whole = load_district(d.config)
     parts = {}
@@ -136,9 +136,15 @@ def run_direct(d: District, outputs: Path) -> float:
         word.write_docx(docx, model, False)
         web.write_html(html, model, False)
     total = district_review.district_sum(parts, YEAR)
-    write_district_summary(
-        district_summary_path(outputs_folder.year_dir(outputs, YEAR, outputs_folder.DISTRICT_DIR),
-                              whole.name, YEAR), whole.name, total, parts)
+    district_dir = outputs_folder.year_dir(outputs, YEAR, outputs_folder.DISTRICT_DIR)
+    write_district_summary(district_summary_path(district_dir, whole.name, YEAR), whole.name,
+                           total, parts)
+    jobs = [district_site.organ_job(short, outputs_folder.store_path(outputs, short),
+                                    outputs_folder.year_dir(outputs, YEAR, short) / "dashboards")
+            for short in parts]
+    data = district_site.load_district_data(whole.name, jobs, YEAR, config_path=d.config)
+    district_site.write_district_page(data, registry.dashboard_figures(data), jobs,
+                                      district_dir / "dashboards")
     return time.perf_counter() - started
 
 

@@ -40,17 +40,20 @@ def check_parameters(path: Path, parameters: dict) -> None:
 
 
 def run_notebook(path: Path, output: Path, parameters: dict, *, cwd: Path | None = None) -> Path:
-    """Execute `path` with `parameters` into `output` (kernel python3)."""
+    """Execute `path` with `parameters` into `output` (kernel python3), the kernel working in
+    `cwd`. Several may run at once in threads: papermill's own `cwd` would change this whole
+    process's directory, so the kernel is given its directory when it starts instead."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     check_parameters(path, parameters)
+    output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.stem}.running{output.suffix}")
     try:
         papermill.execute_notebook(
-            str(path), str(tmp), parameters=parameters, kernel_name=KERNEL,
-            progress_bar=False, cwd=str(cwd) if cwd else None,
+            str(path.resolve()), str(tmp), parameters=parameters, kernel_name=KERNEL,
+            progress_bar=False, resources={"metadata": {"path": str(cwd)}} if cwd else {},
             # The kernel's own start-up chatter (e.g. about its local TCP transport) is not
             # for the office staff reading the terminal.
             extra_arguments=["--IPKernelApp.log_level=ERROR"])

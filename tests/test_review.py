@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.core import statutory
 from pipeline.core.cell_names import SHEETS
 from pipeline.core.model import YearTables
@@ -124,6 +126,17 @@ def test_rules_at_a_subdistrict_are_a_warning():
     t.a[("rules", "in_force")] = 1
     found = review_year(t, None)
     assert [(f.rule, f.severity) for f in found] == [("RV102", "warning")] * 2
+    assert "街道办事处没有“规章”制定权" in found[0].message
+
+
+@pytest.mark.parametrize("kind, warned", [("街道", "街道办事处"), ("镇", "镇人民政府"),
+                                          ("区政府", None), ("部门", None)])
+def test_the_rules_warning_follows_the_kind_of_organ(kind, warned):
+    t = year(2023, st.seed_2023)
+    t.a[("rules", "in_force")] = 3
+    found = review_year(t, None, organ_kind=kind)
+    assert [f.message.split("。")[1] for f in found] == (
+        [f"{warned}没有“规章”制定权，这里通常应为0"] if warned else [])
 
 
 def test_year_on_year_jumps_in_figures_and_totals():

@@ -91,7 +91,8 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
                 continue
             partial = (tables.source == "workbooks"
                        and returns.completeness(y, content.submissions, 0).partial)
-            year_findings += table_rules.review_year(tables, previous, partial=partial)
+            year_findings += table_rules.review_year(tables, previous, partial=partial,
+                                                      organ_kind=cfg.organ.kind)
             p_path = office_text.paragraphs_path(workbooks_dir, y)
             if p_path.is_file():
                 rows, p_findings = office_text.read_paragraphs(p_path, y)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.build import checking, outputs_folder
-from pipeline.cli.organs import Target, district_dashboard, each, roll_up, targets, whole_district
+from pipeline.cli.organs import Target, district_page, each, roll_up, targets, whole_district
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
 from pipeline.cli.terminal import CannotRun, print_findings, say
 from pipeline.core.config import load_district
@@ -186,31 +187,34 @@ def cmd_build(args) -> int:
         return EXIT_FINDINGS if result.errors else EXIT_OK
     ready: list[tuple[Target, checking.CheckResult, bool]] = []
     code = each(args, work)
-    if ready:
-        _pages_and_reports(ready, args.year, browser)
     code = max(code, roll_up(args, results))
     whole = whole_district(args)
-    if whole is not None and len(ready) == len(whole.organs):
-        # every organ vouched for (or all drafts): the leaders' page of the whole district
-        page = district_dashboard(args, draft=any(draft for _, _, draft in ready))
-        if browser:
-            _print_pdfs([page], browser)
+    # the leaders' page of the whole district only when every organ's data may be shown
+    district = (district_page(args, draft=any(draft for _, _, draft in ready))
+                if whole is not None and len(ready) == len(whole.organs) else None)
+    if ready:
+        _pages_and_reports(ready, args.year, browser, district)
     return code
 
 
 def _pages_and_reports(ready: list[tuple[Target, checking.CheckResult, bool]], year: int,
-                       browser: str | None) -> None:
+                       browser: str | None, district: Callable[[], Path] | None) -> None:
     """The dashboards and reports of every organ ready for them (with whether each is a
-    draft), each notebook run once for them all: a district does not start a kernel per
-    organ. The executed notebooks of a district's run are kept under outputs/<year>/全区/."""
+    draft) and the 全区 page (`district`), the notebooks run side by side, one per core: the
+    organs are shared out among a few dashboard runs, one report run makes every report. A
+    district does not start a kernel per organ; the executed notebooks of a district's run are
+    kept under outputs/<year>/全区/notebooks/."""
     from pipeline.dashboards import more as more_pages
+    from pipeline.dashboards.site import NOTEBOOK as DASHBOARD
     from pipeline.dashboards.site import page_name, run_dashboards
     from pipeline.report import more as more_reports
+    from pipeline.report.model import NOTEBOOK as REPORT
     from pipeline.report.model import report_paths, run_report
+    from pipeline.speed.side_by_side import run_side_by_side, share_out
 
-    (first, _, first_draft), rest = ready[0], ready[1:]
+    first = ready[0][0]
     notebooks = None
-    if rest:
+    if len(ready) > 1 or district:
         notebooks = outputs_folder.year_dir(first.outputs, year, outputs_folder.DISTRICT_DIR
                                             ) / "notebooks"
 
@@ -220,16 +224,26 @@ def _pages_and_reports(ready: list[tuple[Target, checking.CheckResult, bool]], y
     def year_of(t: Target) -> Path:
         return outputs_folder.year_dir(t.outputs, year, t.organ).resolve()
 
-    run_dashboards(store_of(first), year, first.outputs, config_path=first.config_path,
-                   draft=first_draft, organ=first.organ, notebooks_dir=notebooks,
-                   more=[more_pages.organ_job(store_of(t), year_of(t) / "dashboards",
-                                              config_path=t.config_path, organ=t.organ,
-                                              draft=draft) for t, _, draft in rest])
-    run_report(store_of(first), first.config_path, year, first.outputs, draft=first_draft,
-               organ=first.organ, notebooks_dir=notebooks,
-               more=[more_reports.organ_job(store_of(t), year_of(t) / "report",
-                                            config_path=t.config_path, organ=t.organ,
-                                            draft=draft) for t, _, draft in rest])
+    runs = share_out(ready, [len(t.cfg.units) + 1 for t, _, _ in ready])
+    calls = []
+    for i, ((t, _, draft), *rest) in enumerate(runs, start=1):
+        name = DASHBOARD if len(runs) == 1 else f"{Path(DASHBOARD).stem}-{i}.ipynb"
+        calls.append(functools.partial(
+            run_dashboards, store_of(t), year, t.outputs, config_path=t.config_path, draft=draft,
+            organ=t.organ, executed=notebooks / name if notebooks else None,
+            more=[more_pages.organ_job(store_of(o), year_of(o) / "dashboards",
+                                       config_path=o.config_path, organ=o.organ, draft=d)
+                  for o, _, d in rest]))
+    (t, _, draft), *rest = ready
+    calls.append(functools.partial(
+        run_report, store_of(t), t.config_path, year, t.outputs, draft=draft, organ=t.organ,
+        executed=notebooks / REPORT if notebooks else None,
+        more=[more_reports.organ_job(store_of(o), year_of(o) / "report",
+                                     config_path=o.config_path, organ=o.organ, draft=d)
+              for o, _, d in rest]))
+    if district:
+        calls.append(district)
+    results = run_side_by_side(calls, finished=_progress(len(calls)))
     for t, result, draft in ready:
         if t.organ:
             say(f"【{t.cfg.organ.name}】")
@@ -239,6 +253,26 @@ def _pages_and_reports(ready: list[tuple[Target, checking.CheckResult, bool]], y
         if browser:
             _print_pdfs(pages, browser)
         _reported(t, result, year, draft, *report_paths(year_of(t), t.cfg.organ.name, year))
+    if district:
+        _district_said(results[-1], browser)
+
+
+def _progress(runs: int) -> Callable[[int], None] | None:
+    """Tell how many of the notebook runs have ended, when there are several."""
+    if runs < 2:
+        return None
+    ended = []
+
+    def finished(_: int) -> None:
+        ended.append(1)
+        say(f"笔记本运行完成 {len(ended)}/{runs}")
+    return finished
+
+
+def _district_said(page: Path, browser: str | None) -> None:
+    say(f"全区看板：{page}")
+    if browser:
+        _print_pdfs([page], browser)
 
 
 @_exclusive
@@ -279,9 +313,7 @@ def cmd_dashboards(args) -> int:
         return EXIT_FINDINGS if result.errors else EXIT_OK
     code = each(args, work)
     if whole_district(args) is not None and not args.unit:
-        page = district_dashboard(args, draft=any(drafts))
-        if browser:
-            _print_pdfs([page], browser)
+        _district_said(district_page(args, draft=any(drafts))(), browser)
     return code
 
 

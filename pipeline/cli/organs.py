@@ -3,12 +3,14 @@ roll-up after them."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.build import checking, outputs_folder
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
-from pipeline.cli.terminal import CannotRun, print_findings, say
+from pipeline.cli.terminal import CannotRun, print_findings, progress, say
 from pipeline.core.config import Config, District, load_district
 from pipeline.workbooks import filenames
 
@@ -46,7 +48,8 @@ def each(args, work) -> int:
     """Run `work(target)` for every organ, each under its name in a district; the worst exit
     code of them."""
     code = EXIT_OK
-    for t in targets(args):
+    chosen = targets(args)
+    for t in progress(chosen, len(chosen), "各机关", "个"):
         if t.organ:
             say(f"【{t.cfg.organ.name}】")
         code = max(code, work(t))
@@ -61,10 +64,11 @@ def whole_district(args) -> District | None:
     return None if whole.single or getattr(args, "organ", None) else whole
 
 
-def district_dashboard(args, draft: bool) -> Path:
-    """The 全区 dashboard page (outputs/<year>/全区/dashboards/index.html) from every organ's
-    store, linking each organ's pages."""
-    from pipeline.dashboards.district_site import organ_job, run_district_dashboard
+def district_page(args, draft: bool) -> Callable[[], Path]:
+    """The run making the 全区 dashboard page (outputs/<year>/全区/dashboards/index.html)
+    from every organ's store, linking each organ's pages; its notebook is kept under
+    outputs/<year>/全区/notebooks/."""
+    from pipeline.dashboards.district_site import NOTEBOOK, organ_job, run_district_dashboard
 
     config_path, _, outputs = paths(args)
     whole = load_district(config_path)
@@ -73,10 +77,9 @@ def district_dashboard(args, draft: bool) -> Path:
                       outputs_folder.year_dir(outputs, year, cfg.organ.short_name) / "dashboards")
             for cfg in whole.organs]
     folder = outputs_folder.year_dir(outputs, year, outputs_folder.DISTRICT_DIR)
-    page = run_district_dashboard(whole.name, jobs, year, folder / "dashboards",
-                                  folder / "notebooks", config_path=config_path, draft=draft)
-    say(f"全区看板：{page}")
-    return page
+    return functools.partial(run_district_dashboard, whole.name, jobs, year,
+                             folder / "dashboards", folder / "notebooks" / NOTEBOOK,
+                             config_path=config_path, draft=draft)
 
 
 def roll_up(args, results: dict[str, checking.CheckResult]) -> int:

@@ -3,7 +3,17 @@ command that cannot run."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from tqdm import tqdm
+
 from pipeline.core.findings import format_finding
+
+T = TypeVar("T")
+
+_bar: list[tqdm] = []  # the progress bar on the terminal now, if any
 
 
 class CannotRun(Exception):
@@ -11,7 +21,26 @@ class CannotRun(Exception):
 
 
 def say(text: str) -> None:
-    print(text, flush=True)
+    if _bar:  # above the bar, which is drawn again under it
+        _bar[0].write(text, file=sys.stdout)
+        sys.stdout.flush()
+    else:
+        print(text, flush=True)
+
+
+def progress(items: Iterable[T], total: int, what: str, unit: str) -> Iterator[T]:
+    """`items`, with a progress bar on the terminal (standard error, only when it is one)
+    while they are worked on; what is said meanwhile is printed above the bar."""
+    with tqdm(items, total=total, desc=what, unit=unit, file=sys.stderr, leave=False,
+              disable=total < 2 or not sys.stderr.isatty()) as bar:
+        if bar.disable:
+            yield from items
+            return
+        _bar.append(bar)
+        try:
+            yield from bar
+        finally:
+            _bar.remove(bar)
 
 
 def print_findings(findings, limit: int = 50) -> None:

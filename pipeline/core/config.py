@@ -67,6 +67,12 @@ class District:
 
 ORGAN_KINDS = ("区政府", "部门", "街道", "镇")
 
+
+# Kinds of organ with no power to make 规章 (only ministries and the governments of provinces
+# and of cities with districts have it): a figure there is almost surely misplaced. An organ
+# whose kind is not given is taken as xxgk's first user, a 街道.
+NO_RULE_MAKING = {"街道": "街道办事处", "镇": "镇人民政府", "": "街道办事处"}
+
 _DISCLOSURE_KEYS = ("categories", "channels", "interpretation_forms", "application_channels")
 
 _ORGAN_KEYS = ("name", "short_name", "contact_office", "address", "postcode", "phone",

@@ -57,14 +57,15 @@ def titles(data: DashboardData) -> tuple[str, str]:
     return title, f"{INDEX_LABEL} · {len(data.parts)}个机关 · {span}"
 
 
-def organ_links(organs: Sequence[Mapping], output_dir: str | Path
+def organ_links(organs: Sequence[Mapping], shown: Sequence[str], output_dir: str | Path
                 ) -> list[tuple[str, str, bool]]:
-    """The district page first, then each organ whose index page exists, by a relative link
-    (the outputs folder can be copied whole to another computer)."""
+    """The district page first, then each organ of `shown` (those with the year's data, whose
+    pages the same run writes), by a relative link: the outputs folder can be copied whole to
+    another computer."""
     links = [(INDEX_LABEL, site.INDEX, True)]
     for job in organs:
-        index = Path(job["dashboards_dir"]) / site.INDEX
-        if index.is_file():
+        if job["organ"] in shown:
+            index = Path(job["dashboards_dir"]) / site.INDEX
             href = Path(os.path.relpath(index, Path(output_dir).resolve())).as_posix()
             links.append((job["organ"], href, False))
     return links
@@ -76,19 +77,19 @@ def write_district_page(data: DashboardData, figures: Mapping[str, go.Figure],
     """Write the district's index.html from the figures the notebook holds, in their order."""
     title, subtitle = titles(data)
     return site.write_page(figures.values(), Path(output_dir) / site.INDEX, title, subtitle,
-                           nav=organ_links(organs, output_dir), generated=generated,
+                           nav=organ_links(organs, list(data.parts), output_dir), generated=generated,
                            notice=data.notice())
 
 
 def run_district_dashboard(name: str, organs: Sequence[Mapping], year: int,
-                           output_dir: str | Path, notebooks_dir: str | Path, *,
+                           output_dir: str | Path, executed: str | Path, *,
                            years_back: int = 2, config_path: str | Path = "",
                            draft: bool = False) -> Path:
     """Run notebooks/district.ipynb once: the district page in `output_dir`, the executed
-    notebook in `notebooks_dir`. Fails before a kernel starts when no organ has a store."""
+    notebook as `executed`. Fails before a kernel starts when no organ has a store."""
     if not any(Path(job["store_path"]).is_file() for job in organs):
         raise ValueError("没有任何机关的数据库，无法生成全区看板：请先运行 xxgk build。")
-    run_notebook(notebook_path(NOTEBOOK), Path(notebooks_dir) / NOTEBOOK, {
+    run_notebook(notebook_path(NOTEBOOK), Path(executed), {
         "year": year, "years_back": years_back, "district": name, "organs": list(organs),
         "config_path": str(Path(config_path).resolve()) if config_path else "",
         "output_dir": str(Path(output_dir).resolve()), "draft": draft,

@@ -193,11 +193,11 @@ def run_dashboards(store_path: str | Path, year: int, outputs_dir: str | Path, *
                    units: Sequence[str] | None = None, years_back: int = 2,
                    config_path: str | Path | None = None, draft: bool = False,
                    organ: str = "", more: Sequence[dict] = (),
-                   notebooks_dir: str | Path | None = None) -> list[Path]:
+                   executed: str | Path | None = None) -> list[Path]:
     """Run notebooks/dashboard.ipynb once (kernel python3): index.html and the pages of
     `units` (every unit when None) under outputs/<year>/dashboards/, the executed notebook
     as outputs/<year>/notebooks/dashboard.ipynb (outputs/<year>/<organ>/… for an organ of a
-    district; or in `notebooks_dir`). In the same run, every page of the organs of `more`
+    district; or `executed`). In the same run, every page of the organs of `more`
     (dashboards.more.organ_job). Returns this organ's pages, index first."""
     year_dir = Path(outputs_dir).resolve() / str(year) / organ
     dash_dir = year_dir / "dashboards"
@@ -208,8 +208,7 @@ def run_dashboards(store_path: str | Path, year: int, outputs_dir: str | Path, *
     if unknown:
         raise ValueError(f"{year}年没有填报单位“{'、'.join(unknown)}”。可选单位：{'、'.join(known)}。")
     page_units = list(units or known)
-    notebooks = Path(notebooks_dir) if notebooks_dir else year_dir / "notebooks"
-    run_notebook(notebook_path(NOTEBOOK), notebooks / NOTEBOOK, {
+    run_notebook(notebook_path(NOTEBOOK), Path(executed or year_dir / "notebooks" / NOTEBOOK), {
         "year": year, "years_back": years_back, "unit": "", "all_units": True, "draft": draft,
         "units": page_units, "store_path": str(Path(store_path).resolve()),
         "output_dir": str(dash_dir),

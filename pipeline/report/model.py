@@ -288,16 +288,15 @@ def report_paths(year_dir: str | Path, organ: str, year: int) -> tuple[Path, Pat
 def run_report(store_path: str | Path, config_path: str | Path, year: int,
                outputs_dir: str | Path, *, draft: bool = False, organ: str = "",
                more: Sequence[dict] = (),
-               notebooks_dir: str | Path | None = None) -> tuple[Path, Path]:
+               executed: str | Path | None = None) -> tuple[Path, Path]:
     """Run notebooks/report.ipynb (kernel python3), keeping the executed notebook under
-    outputs/<Y>/notebooks (outputs/<Y>/<organ>/… for an organ of a district; or in
-    `notebooks_dir`); in the same run, the reports of the organs of `more`
+    outputs/<Y>/notebooks (outputs/<Y>/<organ>/… for an organ of a district; or as
+    `executed`); in the same run, the reports of the organs of `more`
     (report.more.organ_job). Returns this organ's DOCX and HTML."""
     cfg = load_config(config_path, organ)
     year_dir = Path(outputs_dir).resolve() / str(year) / organ
     docx_path, html_path = report_paths(year_dir, cfg.organ.name, year)
-    notebooks = Path(notebooks_dir) if notebooks_dir else year_dir / "notebooks"
-    run_notebook(notebook_path(NOTEBOOK), notebooks / NOTEBOOK,
+    run_notebook(notebook_path(NOTEBOOK), Path(executed or year_dir / "notebooks" / NOTEBOOK),
                  {"year": year, "draft": draft, "store_path": str(Path(store_path).resolve()),
                   "config_path": str(Path(config_path).resolve()), "organ": organ,
                   "output_dir": str(docx_path.parent), "more_organs": list(more)},

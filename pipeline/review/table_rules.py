@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pipeline.core import statutory
 from pipeline.core.cell_names import FIGURES_SHEET, SHEETS, where
+from pipeline.core.config import NO_RULE_MAKING
 from pipeline.core.findings import Finding, finding
 from pipeline.core.model import FIGURES, YearTables
 from pipeline.core.numbers import as_written
@@ -88,11 +89,15 @@ def _in_force_findings(tables: YearTables, previous: YearTables) -> list[Finding
     return out
 
 
-def _rules_findings(tables: YearTables) -> list[Finding]:
+def _rules_findings(tables: YearTables, organ_kind: str) -> list[Finding]:
+    """RV102 for an organ that cannot make 规章 (config.NO_RULE_MAKING)."""
+    if organ_kind not in NO_RULE_MAKING:
+        return []
     block = statutory.TABLE_A_BLOCKS[0]
     labels = statutory.TABLE_A_ROW_LABELS
     return [_at_cell("RV102", tables.year, "A", "rules", col, found=_fmt(v),
-                     rules=labels["rules"], normative=labels["normative"])
+                     organ_kind=NO_RULE_MAKING[organ_kind], rules=labels["rules"],
+                     normative=labels["normative"])
             for col, _ in block.columns
             if (v := tables.a.get(("rules", col))) not in (None, 0)]
 
@@ -128,12 +133,13 @@ def _jump_findings(tables: YearTables, previous: YearTables) -> list[Finding]:
 
 
 def review_year(tables: YearTables, previous: YearTables | None, *,
-                partial: bool = False) -> list[Finding]:
-    """Every hard rule (errors) and the plausibility rules (warnings) for one year. A
-    `partial` year (returns not all confirmed yet) is not compared with last year's whole
-    year for jumps: half a year against a whole one would always look like a fall."""
+                partial: bool = False, organ_kind: str = "") -> list[Finding]:
+    """Every hard rule (errors) and the plausibility rules (warnings) for one year of an
+    organ of `organ_kind` (config.ORGAN_KINDS; "" not given). A `partial` year (returns not
+    all confirmed yet) is not compared with last year's whole year for jumps: half a year
+    against a whole one would always look like a fall."""
     out = hard_rule_findings(tables, previous)
-    out += _rules_findings(tables)
+    out += _rules_findings(tables, organ_kind)
     if previous is not None:
         out += _in_force_findings(tables, previous)
         if not partial:

@@ -22,8 +22,8 @@ RULES = (
     Rule("RV101", "warning", "文件存量与上年不衔接",
          "{where}为{found}；按上年{in_force}{previous}加{made}{n_made}减{repealed}{n_repealed}，"
          "应为{expected}。请核对；如有文件到期自动失效等情况，确认无误即可。"),
-    Rule("RV102", "warning", "街道办事处填报了无权制定的文件",
-         "{where}为{found}。街道办事处没有“{rules}”制定权，这里通常应为0。请核对是否误填"
+    Rule("RV102", "warning", "街道办事处或镇填报了无权制定的文件",
+         "{where}为{found}。{organ_kind}没有“{rules}”制定权，这里通常应为0。请核对是否误填"
          "（{normative}应填在“{normative}”行）。"),
     Rule("RV103", "warning", "与上年相比变化过大",
          "{what}本年为{found}，上年为{previous}，{change}。请核对是否填错"
