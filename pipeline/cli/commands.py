@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from pathlib import Path
 
 from pipeline.build import checking, outputs_folder
 from pipeline.cli.organs import Target, each, roll_up, targets
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
-from pipeline.cli.terminal import CannotRun, print_findings, say
+from pipeline.cli.terminal import CannotRun, print_findings, print_json, say
 from pipeline.core.config import load_district
 from pipeline.review import returns
 from pipeline.workbooks import filenames, layout
@@ -415,8 +414,3 @@ def cmd_sample(args) -> int:
              f"位于 {t.workbooks}")
         return EXIT_OK
     return each(args, work)
-
-
-def print_json(obj) -> None:
-    """Findings for programs, as JSON."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")

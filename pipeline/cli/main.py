@@ -1,8 +1,10 @@
 """The `xxgk` command: parse, run the command, turn what cannot run into exit code 2 and a
-Chinese message, and end quietly when the output is cut off (`xxgk … | head`)."""
+Chinese message, and end quietly when the output is cut off (`xxgk … | head`). Its output
+survives any console: a character the console's encoding lacks is shown as "?"."""
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 
@@ -10,6 +12,7 @@ from pipeline.cli.parser import EXIT_CANNOT_RUN, EXIT_FINDINGS, build_parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    tolerant_output()
     try:
         code = _main(argv)
         sys.stdout.flush()  # here, not at exit: a closed pipe is then caught below
@@ -20,6 +23,16 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FINDINGS  # as Python itself exits on EPIPE
+
+
+def tolerant_output() -> None:
+    """Keep the encoding the environment gives stdout and stderr (a Windows console's code
+    page, a redirected file's locale encoding, PYTHONIOENCODING), but replace what it cannot
+    encode instead of failing: a unit named with a character GBK lacks must not end a run
+    with a UnicodeEncodeError half way through."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def _main(argv: list[str] | None) -> int:
