@@ -8,7 +8,7 @@ import io
 import os
 import sys
 
-from pipeline.cli.parser import EXIT_CANNOT_RUN, EXIT_FINDINGS, build_parser
+from pipeline.cli.parser import EXIT_CANNOT_RUN, EXIT_FINDINGS, build_parser, paths
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +35,22 @@ def tolerant_output() -> None:
             stream.reconfigure(errors="replace")
 
 
+def _paths_fit(args) -> None:
+    """Refuse to start when a path the command could write is too long for Windows, before
+    anything is written (exit 2, the path named)."""
+    from datetime import date
+
+    from pipeline.build.long_paths import too_long
+    from pipeline.cli.terminal import CannotRun
+    from pipeline.core.config import load_district
+
+    config, workbooks, outputs = paths(args)
+    problem = too_long(load_district(config), workbooks, outputs,
+                       getattr(args, "year", None) or date.today().year, args.organ)
+    if problem:
+        raise CannotRun(problem)
+
+
 def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -47,6 +63,8 @@ def _main(argv: list[str] | None) -> int:
     from pipeline.notebooks import NotebookError
 
     try:
+        if args.command != "rules":  # the only command that touches neither folder
+            _paths_fit(args)
         return getattr(commands, f"cmd_{args.command}")(args)
     except (ConfigError, CannotRun) as exc:
         print(f"错误：{exc}", file=sys.stderr)

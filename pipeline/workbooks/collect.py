@@ -169,7 +169,7 @@ def _in_place(target: Path) -> list[Path]:
                   and p.suffix.lower() in filenames.WORKBOOK_SUFFIXES)
 
 
-def _earlier_version_path(path: Path, when: datetime) -> Path:
+def earlier_version_path(path: Path, when: datetime) -> Path:
     """A free name for a displaced file in 历史版本, dated when it was displaced."""
     folder = path.parent / filenames.EARLIER_VERSIONS_DIR
     stamp = when.strftime("%Y%m%d-%H%M%S")
@@ -201,7 +201,7 @@ def _file(src: Path, header: Header, workbooks_dir: Path, when: datetime,
     with atomic_path(target) as tmp:
         shutil.copy2(src, tmp)
         for old in displaced:
-            backup = _earlier_version_path(old, when)
+            backup = earlier_version_path(old, when)
             backup.parent.mkdir(parents=True, exist_ok=True)
             old.rename(backup)
             earlier.append(backup)
