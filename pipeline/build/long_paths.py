@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.build import outputs_folder
+from pipeline.build.pack import pack_name
 from pipeline.core.config import Config, District
 from pipeline.dashboards.pdf import pdf_path
 from pipeline.dashboards.site import PLOTLY_JS, page_name
@@ -53,7 +54,8 @@ def _output_paths(cfg: Config, outputs: Path, year: int, organ: str) -> list[tup
         *report_paths(folder, cfg.organ.name, year), *pages, *(pdf_path(p) for p in pages),
         dashboards / PLOTLY_JS, outputs_folder.consolidated_path(outputs, year, organ),
         *outputs_folder.findings_paths(outputs, year, organ),
-        outputs_folder.final_record_path(outputs, year, organ))]
+        outputs_folder.final_record_path(outputs, year, organ),
+        outputs_folder.year_dir(outputs, year) / pack_name(cfg.organ.name, year))]
     store = outputs_folder.store_path(outputs, organ)
     cache = outputs_folder.cache_dir(outputs, organ) / f"{year}.sqlite"
     return out + [(store, _ATOMIC + _JOURNAL), (store, _JOURNAL), (cache, _JOURNAL)]
@@ -63,6 +65,7 @@ def _district_paths(district: District, workbooks: Path, outputs: Path, year: in
                     ) -> list[tuple[Path, int]]:
     folder = outputs_folder.year_dir(outputs, year, outputs_folder.DISTRICT_DIR)
     return [(district_summary_path(folder, district.name, year), _ATOMIC),
+            (outputs_folder.year_dir(outputs, year) / pack_name(district.name, year), _ATOMIC),
             *((p, _ATOMIC) for p in outputs_folder.findings_paths(
                 outputs, year, outputs_folder.DISTRICT_DIR)),
             (filenames.published_path(workbooks / outputs_folder.DISTRICT_DIR, year), 0)]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from pipeline.build import checking, outputs_folder
+from pipeline.cli import pack
 from pipeline.cli.organs import Target, each, roll_up, targets
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
 from pipeline.cli.terminal import CannotRun, print_findings, print_json, say
@@ -391,6 +392,9 @@ def _display_width(text: str) -> int:
 def _pad(text: str, width: int) -> str:
     """Left-aligned in a column of a terminal, where a Chinese character takes two places."""
     return text + " " * max(1, width - _display_width(text))
+
+
+cmd_pack = _exclusive(pack.cmd_pack)
 
 
 @_exclusive
