@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.build import long_paths
 from pipeline.build.long_paths import MAX_PATH, longest_path, too_long
 from pipeline.cli.main import main
 from pipeline.core.config import ConfigError, load_config, load_district
@@ -130,3 +131,19 @@ def test_a_command_with_a_too_deep_outputs_folder_writes_nothing(tmp_path, capsy
     assert err.startswith(f"错误：路径过长：{outputs}/2023/团结大街街道/report/")
     assert "请把报表目录和输出目录移到较浅的文件夹" in err
     assert not outputs.exists()
+
+
+def test_a_long_unit_name_makes_its_dashboard_pdf_the_longest(tmp_path):
+    """The page of a unit, printed to PDF, is the longest path under a deep outputs folder when
+    the unit's name is long; long_paths names it as dashboards.site and .pdf do."""
+    from pipeline.dashboards.pdf import pdf_path
+    from pipeline.dashboards.site import INDEX, PLOTLY_JS, page_name
+
+    unit = "青松社区第一网格" * 5
+    district = load_district(_single_with_units(tmp_path, "街道本级", unit))
+    outputs = _folder(tmp_path, 150)
+    path, length = longest_path(district, tmp_path / "w", outputs, 2023)
+    assert path == outputs / "2023" / "dashboards" / "PDF" / f"{unit}.pdf"
+    assert length == 150 + len("/2023/dashboards/PDF/") + 40 + len(".pdf") + 14
+    assert path == pdf_path(outputs / "2023" / "dashboards" / page_name(unit))
+    assert (long_paths._INDEX, long_paths._PLOTLY_JS) == (INDEX, PLOTLY_JS)

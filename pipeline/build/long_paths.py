@@ -16,7 +16,6 @@ from pipeline.build import outputs_folder
 from pipeline.build.pack import pack_name
 from pipeline.core.config import Config, District
 from pipeline.dashboards.pdf import pdf_path
-from pipeline.dashboards.site import PLOTLY_JS, page_name
 from pipeline.outputs.district_tables import district_summary_path
 from pipeline.report.model import report_paths
 from pipeline.workbooks import collect, filenames
@@ -27,6 +26,12 @@ MAX_PATH = 259  # characters; Windows' MAX_PATH of 260 holds the terminating NUL
 _ATOMIC = len("..") + 8 + len(".tmp")
 # SQLite's journal beside a store or cache being updated ("<name>-journal").
 _JOURNAL = len("-journal")
+
+# The dashboards folder's files, as dashboards.site names them (not imported from there: it
+# loads plotly and pandas, which every command would then pay for; tests/test_windows_names.py
+# holds the two to the same names): index.html and a page per unit, printed to PDF/<page>.pdf,
+# and plotly.min.js beside them.
+_INDEX, _PLOTLY_JS = "index.html", "plotly.min.js"
 
 
 def windows_length(path: Path) -> int:
@@ -49,10 +54,10 @@ def _output_paths(cfg: Config, outputs: Path, year: int, organ: str) -> list[tup
     """(path, what a temp name adds) of the organ's outputs and data."""
     folder = outputs_folder.year_dir(outputs, year, organ)
     dashboards = folder / "dashboards"
-    pages = [dashboards / page_name(u) for u in (None, *cfg.units)]
+    pages = [dashboards / _INDEX, *(dashboards / f"{unit}.html" for unit in cfg.units)]
     out = [(p, _ATOMIC) for p in (
         *report_paths(folder, cfg.organ.name, year), *pages, *(pdf_path(p) for p in pages),
-        dashboards / PLOTLY_JS, outputs_folder.consolidated_path(outputs, year, organ),
+        dashboards / _PLOTLY_JS, outputs_folder.consolidated_path(outputs, year, organ),
         *outputs_folder.findings_paths(outputs, year, organ),
         outputs_folder.final_record_path(outputs, year, organ),
         outputs_folder.year_dir(outputs, year) / pack_name(cfg.organ.name, year))]
