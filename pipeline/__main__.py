@@ -4,4 +4,5 @@ import sys
 
 from pipeline.cli.main import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing the module (a test, a spawned worker) runs nothing
+    sys.exit(main())

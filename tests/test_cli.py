@@ -15,7 +15,7 @@ from pipeline.cli.main import main
 from pipeline.cli.parser import build_parser
 
 SUBCOMMANDS = ["init", "collect", "check", "tables", "build", "dashboards", "report", "status",
-               "rules", "sample"]
+               "rules", "sample", "pack"]
 
 
 def _help(argv, capsys) -> str:
@@ -32,8 +32,9 @@ def _english_words(text: str) -> list[str]:
     allowed = {"xxgk", "JSON", "Word", "toml", "python", "init", "check", "build", "history",
                "draft", "collect", "dashboards", "report", "status", "rules", "sample",
                "version", "help", "quarter", "year", "json", "unit", "config", "workbooks",
-               "outputs", "inbox", "force", "tables"}
+               "outputs", "inbox", "force", "tables", "pack"}
     allowed |= {"PDF", "Chromium", "Chrome", "Edge"}  # a format's and browsers' names
+    allowed.add("zip")  # the format of a packed file
     return [w for w in words if w not in allowed]
 
 

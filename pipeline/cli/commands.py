@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.build import checking, outputs_folder
+from pipeline.cli import pack
 from pipeline.cli.organs import Target, district_page, each, roll_up, targets, whole_district
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
-from pipeline.cli.terminal import CannotRun, print_findings, say
+from pipeline.cli.terminal import CannotRun, print_findings, print_json, say
 from pipeline.core.config import load_district
 from pipeline.review import returns
 from pipeline.workbooks import filenames, layout
@@ -442,6 +442,9 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(1, width - _display_width(text))
 
 
+cmd_pack = _exclusive(pack.cmd_pack)
+
+
 @_exclusive
 def cmd_status(args) -> int:
     return each(args, lambda t: _print_status(t, args.year))
@@ -463,8 +466,3 @@ def cmd_sample(args) -> int:
              f"位于 {t.workbooks}")
         return EXIT_OK
     return each(args, work)
-
-
-def print_json(obj) -> None:
-    """Findings for programs, as JSON."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")

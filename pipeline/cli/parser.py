@@ -116,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draft", action="store_true",
                    help="报表未全部确认或仍有错误时也生成报告，每页标注“草稿”及数据截至哪个季度")
 
+    p = add("pack", "把年度报告（Word 与网页）、图表文件夹和审核结果表打包成一个 zip 文件，便于发给领导或上报",
+            year=False)
+    p.add_argument("--year", type=_year, metavar="年度", help="报告年度，如 2023（默认为输出目录中最近的年度）")
+    p.add_argument("--output", metavar="文件",
+                   help="zip 文件保存位置（默认在输出目录的该年度文件夹中，以机关名称和年度命名）")
+
     add("status", "查看报送情况：每个单位每个季度的报表是未收到、未填、填写中、已确认还是有错误")
     add("rules", "列出全部审核规则编号及说明", year=False)
     add("sample", "生成示例报表（示例机关：团结大街街道），已有的文件不会被覆盖", year=False)

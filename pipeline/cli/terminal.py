@@ -3,6 +3,7 @@ command that cannot run."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
@@ -49,3 +50,16 @@ def print_findings(findings, limit: int = 50) -> None:
         say(format_finding(f))
     if len(shown) > limit:
         say(f"……另有 {len(shown) - limit} 条，详见审核结果表。")
+
+
+def print_json(obj) -> None:
+    """Findings for programs, as JSON: always UTF-8 bytes, whatever the console's encoding
+    (a program reading the output decodes it as UTF-8, and nothing is replaced)."""
+    text = json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:  # a text-only stream (io.StringIO) has no encoding to get wrong
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    out.write(text.encode("utf-8"))
+    out.flush()

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.core import normalize
+from pipeline.core import file_names, normalize
 
 
 class ConfigError(Exception):
@@ -125,6 +125,15 @@ def _unit_names(units: tuple[str, ...], path: Path) -> tuple[str, ...]:
     return units
 
 
+def _file_name(value: str, path: Path, where: str, what: str) -> str:
+    """A name that becomes part of file or folder names must be one Windows accepts."""
+    problem = file_names.name_problem(value)
+    if problem:
+        raise ConfigError(f"配置文件 {path} 中 {where} 的{what}“{value}”{problem}。"
+                          f"{what}会用作文件名或文件夹名，必须是 Windows 允许的名称。")
+    return value
+
+
 def _read(path: Path) -> dict:
     if not path.is_file():
         raise ConfigError(f"找不到配置文件 {path}。请在项目根目录运行，或用 --config 指定。")
@@ -137,15 +146,19 @@ def _read(path: Path) -> dict:
 
 
 def _organ_config(path: Path, organ_t: dict, section: str, units: tuple[str, ...],
-                  disclosure: dict, disclosure_section: str) -> Config:
+                  units_key: str, disclosure: dict, disclosure_section: str) -> Config:
     kind = organ_t.get("kind", "")
     if kind and kind not in ORGAN_KINDS:
         raise ConfigError(f"配置文件 {path} 中 [{section}] kind 应为{'、'.join(ORGAN_KINDS)}之一，"
                           f"现为“{kind}”。")
     organ = Organ(**{k: _get(organ_t, section, k, path, str) for k in _ORGAN_KEYS},
                   legal_basis=_get(organ_t, section, "legal_basis", path, list), kind=kind)
+    _file_name(organ.name, path, f"[{section}] name", "机关名称")
+    _file_name(organ.short_name, path, f"[{section}] short_name", "机关简称")
     lists = {k: _get(disclosure, disclosure_section, k, path, list) for k in _DISCLOSURE_KEYS}
-    return Config(path=path, organ=organ, units=_unit_names(units, path), **lists)
+    for unit in _unit_names(units, path):
+        _file_name(unit, path, units_key, "单位名称")
+    return Config(path=path, organ=organ, units=units, **lists)
 
 
 def load_district(path: str | Path) -> District:
@@ -165,22 +178,25 @@ def load_district(path: str | Path) -> District:
         own = organ_t.get("disclosure", {})
         lists = {**shared, **own}
         organs.append(_organ_config(path, organ_t, section,
-                                    _get(organ_t, section, "units", path, list), lists,
+                                    _get(organ_t, section, "units", path, list), f"[{section}] units",
+                                    lists,
                                     f"{section} disclosure" if own else "disclosure"))
     shorts = [c.organ.short_name for c in organs]
     dup = sorted({s for s in shorts if shorts.count(s) > 1})
     if dup:
         raise ConfigError(f"配置文件 {path} 中有两个机关的简称相同：{'、'.join(dup)}。"
                           "简称用作文件夹名，必须各不相同。")
-    return District(path, _get(district_t, "district", "name", path, str),
-                    _get(district_t, "district", "short_name", path, str), tuple(organs))
+    name = _file_name(_get(district_t, "district", "name", path, str), path, "[district] name",
+                      "全区名称")
+    return District(path, name, _get(district_t, "district", "short_name", path, str),
+                    tuple(organs))
 
 
 def _single(path: Path, data: dict) -> Config:
     organ_t = _section(data, "organ", path)
     units_t = _section(data, "units", path)
     return _organ_config(path, organ_t, "organ", _get(units_t, "units", "names", path, list),
-                         _section(data, "disclosure", path), "disclosure")
+                         "[units] names", _section(data, "disclosure", path), "disclosure")
 
 
 def load_config(path: str | Path, organ: str = "") -> Config:

@@ -1,7 +1,8 @@
 """Filing the workbooks officers mail back, whatever they named them.
 
-Each file in the inbox (and its subfolders) is identified by the header written inside it, not
-by its name, and copied to its place under workbooks/. The inbox is only ever read. A different
+Each file in the inbox (and its subfolders, and the zips it holds: inbox_zip) is identified by
+the header written inside it, not by its name, and copied to its place under workbooks/. The
+inbox is only ever read. A different
 file already in that place is moved to the quarter's 历史版本 folder, never overwritten; a file
 that cannot be placed is listed with the reason.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +20,7 @@ from pipeline.core.atomic import atomic_path
 from pipeline.core.config import Config
 from pipeline.core.findings import Finding, finding, format_finding
 from pipeline.core.records import Header
-from pipeline.workbooks import filenames, folders, identity, layout, reading, scanned
+from pipeline.workbooks import filenames, folders, identity, inbox_zip, layout, reading, scanned
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,10 @@ def _inbox_files(inbox: Path, workbooks_dir: Path, year: int
     return files, odd
 
 
-def _identify(cfg: Config, inbox: Path, path: Path, year: int) -> Header | Finding:
-    """The header of an inbox file if it can be filed for `year`, else why not."""
-    rel = folders.relative_name(inbox, path)
+def _identify(cfg: Config, root: Path, path: Path, rel: str, year: int) -> Header | Finding:
+    """The header of an inbox file if it can be filed for `year`, else why not. `rel` names
+    the file in messages; `root` is the folder it was found in (the inbox, or where a zip was
+    unpacked)."""
     suffix = path.suffix.lower()
     if suffix not in filenames.WORKBOOK_SUFFIXES:
         return finding("CO001", file=rel, year=year, suffix=path.suffix or "无")
@@ -118,7 +121,7 @@ def _identify(cfg: Config, inbox: Path, path: Path, year: int) -> Header | Findi
                        detail=f"系统无法读取此文件（{type(exc).__name__}），请确认它没有被其他程序占用。")
     if not start.startswith(scanned.SPREADSHEET_MAGIC):
         return finding("CO002", file=rel, year=year, suffix=path.suffix)
-    result = reading.ingest_file(cfg, inbox, path)  # stops after the header: inbox names are free
+    result = reading.ingest_file(cfg, root, path)  # stops after the header: inbox names are free
     header = result.header
     if header is None:
         detail = next(f.message for f in result.findings if f.severity == "error")
@@ -169,7 +172,7 @@ def _in_place(target: Path) -> list[Path]:
                   and p.suffix.lower() in filenames.WORKBOOK_SUFFIXES)
 
 
-def _earlier_version_path(path: Path, when: datetime) -> Path:
+def earlier_version_path(path: Path, when: datetime) -> Path:
     """A free name for a displaced file in 历史版本, dated when it was displaced."""
     folder = path.parent / filenames.EARLIER_VERSIONS_DIR
     stamp = when.strftime("%Y%m%d-%H%M%S")
@@ -201,7 +204,7 @@ def _file(src: Path, header: Header, workbooks_dir: Path, when: datetime,
     with atomic_path(target) as tmp:
         shutil.copy2(src, tmp)
         for old in displaced:
-            backup = _earlier_version_path(old, when)
+            backup = earlier_version_path(old, when)
             backup.parent.mkdir(parents=True, exist_ok=True)
             old.rename(backup)
             earlier.append(backup)
@@ -222,16 +225,35 @@ def collect(cfg: Config, inbox: Path, workbooks_dir: Path, year: int, *,
     report = CollectReport(workbooks_dir)
     headers: dict[Path, Header] = {}
     files, report.rejected = _inbox_files(inbox, workbooks_dir, year)
-    for path in files:
-        identified = _identify(cfg, inbox, path, year)
-        if isinstance(identified, Finding):
-            report.rejected.append(Rejected(folders.relative_name(inbox, path), identified))
-        else:
-            headers[path] = identified
-    conflicts = _conflicts(headers, year)
-    for path, header in headers.items():
-        if path in conflicts:
-            report.rejected.append(Rejected(header.file, conflicts[path]))
-        else:
-            _file(path, header, workbooks_dir, when, report, final, replace_final)
+    with tempfile.TemporaryDirectory(prefix="xxgk-collect-") as unpacked:
+        for root, path, rel in _sources(inbox, files, Path(unpacked), year, report):
+            identified = _identify(cfg, root, path, rel, year)
+            if isinstance(identified, Finding):
+                report.rejected.append(Rejected(rel, identified))
+            else:
+                headers[path] = identified
+        conflicts = _conflicts(headers, year)
+        for path, header in headers.items():
+            if path in conflicts:
+                report.rejected.append(Rejected(header.file, conflicts[path]))
+            else:
+                _file(path, header, workbooks_dir, when, report, final, replace_final)
     return report
+
+
+def _sources(inbox: Path, files: list[Path], unpacked: Path, year: int,
+             report: CollectReport) -> list[tuple[Path, Path, str]]:
+    """(folder, file, name for messages) of every file to identify: the inbox's own, and in
+    place of each zip the workbooks it holds, unpacked under `unpacked` (inbox_zip); what a
+    zip holds that cannot be taken out is rejected here."""
+    out = []
+    for i, path in enumerate(files):
+        rel = folders.relative_name(inbox, path)
+        if path.suffix.lower() != inbox_zip.ZIP_SUFFIX:
+            out.append((inbox, path, rel))
+            continue
+        folder = unpacked / str(i)
+        members, refused = inbox_zip.expand(path, rel, folder, year)
+        out += [(folder, m.path, m.name) for m in members]
+        report.rejected += [Rejected(name, f) for name, f in refused]
+    return out
