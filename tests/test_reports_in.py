@@ -1,0 +1,141 @@
+"""Reading reports made elsewhere (pipeline.reports_in): the seed's copied web page, web pages
+in different table markups and encodings. Expected cells are typed by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.core import statutory
+from pipeline.reports_in.checks import review_document, review_file
+from pipeline.reports_in.html_format import read_html
+from pipeline.reports_in.tables import parse_number, read_tables
+from pipeline.reports_in.text_format import read_text
+
+DATA = Path(__file__).parent / "data"
+
+SEED = DATA / "tuanjie-2023-annual-report.txt"
+
+
+def rules(findings) -> list[str]:
+    return sorted({f.rule for f in findings})
+
+
+def test_the_seed_copy_reads_back_cell_for_cell():
+    """shared/domain/seed-2023-figures.md: all cells 0 but 一、本年新收, （四）1.本机关不掌握相关
+    政府信息 and （七）总计, each 1 in 自然人 and 总计."""
+    doc = read_text(SEED.name, SEED.read_bytes())
+    reading = read_tables(doc, 2023)
+    assert reading.found == {"A", "B", "C"} and reading.trial_2019 == []
+    assert reading.tables.a == dict.fromkeys(statutory.TABLE_A_CELLS, 0)
+    assert reading.tables.c == dict.fromkeys(statutory.TABLE_C_CELLS, 0)
+    ones = {("new", "natural"), ("new", "total"), ("unavailable_1", "natural"),
+            ("unavailable_1", "total"), ("results_total", "natural"), ("results_total", "total")}
+    assert {k for k, v in reading.tables.b.items() if v != 0} == ones
+    assert all(reading.tables.b[k] == 1 for k in ones)
+    assert all(v == 0 for k, v in reading.tables.b.items() if k not in ones)
+
+
+def test_the_seed_copy_says_which_rows_lost_cells_and_has_no_error():
+    reviewed = review_file(SEED)
+    assert (reviewed.organ, reviewed.year, reviewed.kind) == ("包头市昆都仑区团结大街街道办事处",
+                                                              2023, "text")
+    assert reviewed.errors == 0
+    short = [f for f in reviewed.findings if f.rule == "RP005"]
+    # 12 rows of the page lost cells in the copy (二、上年结转 kept 5 of its 7, for one)
+    assert len(short) == 12
+    assert any("二、上年结转政府信息公开申请数量" in f.message and "只读到5个数" in f.message
+               for f in short)
+    assert rules(reviewed.findings) == ["RP005"]
+
+
+@pytest.mark.parametrize(("text", "value", "understood"), [
+    ("12", 12, True), ("１２", 12, True), ("1,234", 1234, True), ("1，234", 1234, True),
+    ("0.35", 0.35, True), ("３件", 3, True), ("", None, True), ("/", None, True),
+    ("—", None, True), ("无", None, True), ("1O", None, False), ("12,34", None, False),
+])
+def test_cell_numbers(text, value, understood):
+    assert parse_number(text) == (value, understood)
+
+
+def _page(table_b_rows: str, charset: str = "utf-8", table_c: str | None = None) -> str:
+    """A web page with the three tables: table B's rows given, the rest all 0."""
+    a_rows = "".join(f"<tr><td>{label}</td><td>0</td><td>0</td><td>0</td></tr>"
+                     for label in ("规章", "行政规范性文件"))
+    single = "".join(f"<tr><td>{h}</td></tr><tr><td>信息内容</td><td colspan=3>本年处理决定数量</td></tr>"
+                     f"<tr><td>{r}</td><td colspan=3>0</td></tr>"
+                     for h, r in (("第二十条第(五)项", "行政许可"), ("第二十条第(六)项", "行政处罚")))
+    c = table_c or ("<tr><td colspan=5>行政复议</td><td colspan=10>行政诉讼</td></tr>"
+                    + "<tr>" + "<td>0</td>" * 15 + "</tr>")
+    return (f"<html><head><meta http-equiv='Content-Type' content='text/html; charset={charset}'>"
+            "<title>某某街道办事处2023年政府信息公开工作年度报告</title></head><body>"
+            "<p>一、总体情况</p><p>二、主动公开政府信息情况</p>"
+            f"<table><tr><td colspan=4>第二十条第（一）项</td></tr>{a_rows}{single}"
+            "<tr><td>行政强制</td><td colspan=3>0</td></tr><tr><td>行政事业性收费</td>"
+            "<td colspan=3>0</td></tr></table>"
+            "<p>三、收到和处理政府信息公开申请情况</p>"
+            f"<table>{table_b_rows}</table>"
+            f"<p>四、政府信息公开行政复议、行政诉讼情况</p><table>{c}</table>"
+            "<p>五、存在的主要问题及改进情况</p><p>六、其他需要报告的事项</p></body></html>")
+
+
+def _b_rows(cells: dict[str, str] | None = None) -> str:
+    """Table B as a web page lays it out: the 三、 group label spanning its rows, numbered items
+    under their group label (rowspan), &nbsp; where the page left cells empty."""
+    cells = cells or {}
+    head = ("<tr><td rowspan=3 colspan=3>(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项"
+            "之和)</td><td colspan=7>申请人情况</td></tr><tr><td rowspan=2>自然人</td>"
+            "<td colspan=5>法人或其他组织</td><td rowspan=2>总计</td></tr><tr><td>商业<br>企业</td>"
+            "<td>科研<br>机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>")
+    out = [head]
+    for r in statutory.TABLE_B_ROWS:
+        if r.group:
+            continue
+        values = cells.get(r.key, "<td><p><span>0</span></p></td>" * 7)
+        label = f"<td colspan=3>{r.label}</td>"
+        if r.parent == "results" and r.key == "disclosed":
+            label = f"<td rowspan=22>三、本年度办理结果</td><td colspan=2>{r.label}</td>"
+        elif r.parent == "results":
+            label = f"<td colspan=2>{r.label}</td>"
+        elif r.level == 2:
+            parent = statutory.TABLE_B_ROW[r.parent]
+            first = parent.children[0] == r.key
+            group = (f"<td rowspan={len(parent.children)}>{parent.label}</td>" if first else "")
+            label = f"{group}<td>{r.label.replace('.', '．')}</td>"
+        out.append(f"<tr>{label}{values}</tr>")
+    return "".join(out)
+
+
+def test_a_web_page_with_merged_cells_nbsp_and_marks():
+    """colspan/rowspan, a label split by <br>, half-width brackets, numbers inside <p><span>,
+    full-width digits and thousands separators read; &nbsp;, "/" "—" "无" stay blank."""
+    b = {"new": "<td>１,２０３</td><td>2</td>" + "<td>0</td>" * 4 + "<td>1,205</td>",
+         "disclosed": "<td>&nbsp;</td><td>/</td><td>—</td><td>无</td>" + "<td>0</td>" * 3}
+    page = _page(_b_rows(b)).encode("utf-8")
+    reading = read_tables(read_html("a.html", page), 2023)
+    assert reading.found == {"A", "B", "C"}
+    assert reading.tables.b[("new", "natural")] == 1203
+    assert reading.tables.b[("new", "business")] == 2
+    assert reading.tables.b[("new", "total")] == 1205
+    assert [reading.tables.b[("disclosed", c)] for c, _ in statutory.TABLE_B_COLUMNS] == \
+        [None, None, None, None, 0, 0, 0]
+    assert reading.tables.a[("licensing", "decisions")] == 0
+    assert reading.tables.c[("suit_after_review", "total")] == 0
+    assert reading.findings == []
+
+
+def test_blank_cells_are_findings_never_zero():
+    b = {"disclosed": "<td>&nbsp;</td><td>/</td><td>—</td><td>无</td>" + "<td>0</td>" * 3}
+    reviewed = review_document(read_html("a.html", _page(_b_rows(b)).encode("utf-8")))
+    blank = [f for f in reviewed.findings if f.rule == "RV005"]
+    assert len(blank) == 4
+    assert all("（一）予以公开" in f.message and "未填写" in f.message for f in blank)
+
+
+def test_a_gbk_encoded_page():
+    page = _page(_b_rows(), charset="gbk").encode("gbk")
+    reviewed = review_document(read_html("gbk.html", page))
+    assert reviewed.organ == "某某街道办事处" and reviewed.year == 2023
+    assert reviewed.tables.b[("new", "total")] == 0
+    assert "RP003" not in rules(reviewed.findings)
