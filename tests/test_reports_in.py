@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.core import statutory
-from pipeline.reports_in.checks import review_document, review_file
+from pipeline.reports_in.checks import review_document
 from pipeline.reports_in.html_format import read_html
+from pipeline.reports_in.run import review_all
 from pipeline.reports_in.tables import parse_number, read_tables
 from pipeline.reports_in.text_format import read_text
 
@@ -38,7 +39,7 @@ def test_the_seed_copy_reads_back_cell_for_cell():
 
 
 def test_the_seed_copy_says_which_rows_lost_cells_and_has_no_error():
-    reviewed = review_file(SEED)
+    [reviewed] = review_all([SEED])
     assert (reviewed.organ, reviewed.year, reviewed.kind) == ("包头市昆都仑区团结大街街道办事处",
                                                               2023, "text")
     assert reviewed.errors == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.build import checking, outputs_folder
 from pipeline.cli.organs import Target, each, roll_up, targets
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
+from pipeline.cli.review_command import cmd_review  # noqa: F401  (run by name from main)
 from pipeline.cli.terminal import CannotRun, print_findings, say
 from pipeline.core.config import load_district
 from pipeline.review import returns

@@ -20,9 +20,8 @@ from pipeline.report.text_review import (
     fee_statement,
     stray_years,
 )
-from pipeline.reports_in.document import Document, Unreadable
+from pipeline.reports_in.document import Document
 from pipeline.reports_in.parts import Layout, Part, layout
-from pipeline.reports_in.reading import read_document
 from pipeline.reports_in.tables import body, norm, read_tables
 from pipeline.review.table_rules import review_year
 
@@ -91,11 +90,17 @@ def _part_findings(lay: Layout, year) -> list[Finding]:
     return out
 
 
+# A space a PDF puts between a number and Chinese text ("2023 年", "1 件").
+_NUMBER_SPACE = re.compile(r"(?<=\d)[ \u00a0]+(?=[\u4e00-\u9fff%％])|(?<=[\u4e00-\u9fff])[ \u00a0]+(?=\d)")
+
+
 def _words(lay: Layout):
+    """(part, paragraph number, text) of the parts that are words, spaces around numbers
+    taken out."""
     for part in lay.parts:
         if part.key in _WORDS_PARTS:
             for n, text in part.paragraphs:
-                yield part, n, text
+                yield part, n, _NUMBER_SPACE.sub("", text)
 
 
 def _text_findings(lay: Layout, tables: YearTables | None, year: int) -> list[Finding]:
@@ -112,7 +117,7 @@ def _text_findings(lay: Layout, tables: YearTables | None, year: int) -> list[Fi
             out.append(finding("TX032", year=year, **_at(part, n), section=_section(part, n),
                                snippet=snippet, report_year=year))
     for text in lay.preamble:
-        for snippet in stray_years(text, year):
+        for snippet in stray_years(_NUMBER_SPACE.sub("", text), year):
             out.append(finding("TX032", year=year, sheet="开头", section="报告开头",
                                snippet=snippet, report_year=year))
     return out
@@ -227,13 +232,3 @@ def review_document(doc: Document, year: int | None = None,
         out.paragraphs["problems"] = norm("".join(t for _, t in problems.paragraphs))
     return out
 
-
-def review_file(path: Path, year: int | None = None,
-                previous: Reviewed | None = None) -> Reviewed:
-    """A report file: read (a file that cannot be read is one RP001 finding) and checked."""
-    try:
-        doc = read_document(path)
-    except Unreadable as exc:
-        return Reviewed(path, path.suffix.lower().lstrip("."), year=year,
-                        findings=[finding("RP001", file=path.name, year=year, reason=str(exc))])
-    return review_document(doc, year, previous, path)

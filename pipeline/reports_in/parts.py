@@ -68,14 +68,21 @@ def heading_key(text: str) -> tuple[str, int] | None:
 
 
 def _title(blocks: list[str]) -> str:
-    return next((b for b in blocks if "报告" in b and _YEAR_IN_TITLE.search(b)), "")
+    """The first line naming a year's report; a title broken before its year (the organ on the
+    line above, as in a PDF) is joined again."""
+    for i, b in enumerate(blocks):
+        m = _YEAR_IN_TITLE.search(norm(b))
+        if "报告" in b and m:
+            if m.start() == 0 and i > 0 and not heading_key(blocks[i - 1]):
+                return blocks[i - 1] + b
+            return b
+    return ""
 
 
 def _organ(title: str, preamble: list[str]) -> str:
-    for text in preamble:
-        m = _MADE_BY.search(norm(text))
-        if m:
-            return m.group(1)
+    m = _MADE_BY.search(norm("".join(preamble[:3])))
+    if m:
+        return m.group(1)
     m = _YEAR_IN_TITLE.search(norm(title))
     return norm(title)[:m.start()] if m else ""
 
@@ -111,5 +118,6 @@ def layout(doc: Document) -> Layout:
         else:
             before.append(block)
     title = _title(before[:12])
-    preamble = before[before.index(title) + 1:] if title in before else before
+    last = max((i for i, b in enumerate(before) if b in title), default=-1) if title else -1
+    preamble = before[last + 1:]
     return Layout(title, _organ(title, preamble), _year(title, preamble), preamble, parts)

@@ -10,7 +10,30 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from pipeline.reports_in.document import Document, Unreadable
-from pipeline.reports_in.text_format import from_lines
+from pipeline.reports_in.text_format import lines
+
+# A line this close to the longest is a paragraph wrapped at the page's edge.
+_FULL_LINE = 0.8
+
+
+_SENTENCE_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
+
+
+def paragraphs(text: str) -> list[str]:
+    """The page's lines with wrapped paragraphs joined again: a line as long as the page is
+    wide that ends mid-sentence goes on in the next line. Short lines (headings, table rows,
+    cells) stay on their own."""
+    out: list[str] = []
+    all_lines = lines(text)
+    width = max((len(x) for x in all_lines), default=0)
+    joining = False
+    for line in all_lines:
+        if joining:
+            out[-1] += line
+        else:
+            out.append(line)
+        joining = len(line) >= _FULL_LINE * width and not line.endswith(_SENTENCE_END)
+    return out
 
 
 def read_pdf(name: str, data: bytes) -> Document:
@@ -25,4 +48,4 @@ def read_pdf(name: str, data: bytes) -> Document:
     if not text.strip():
         raise Unreadable("PDF 文件中没有文字（可能是扫描件或图片），无法读取表格和文字。请取得"
                          "由 Word 或 WPS 导出的 PDF、原 Word 文档或网页版后再审核。")
-    return from_lines(name, "pdf", text)
+    return Document(name, "pdf", paragraphs(text))

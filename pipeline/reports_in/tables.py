@@ -78,6 +78,10 @@ def _is_value(text: str) -> bool:
     return not _CJK.search(t) and len(t) <= 8
 
 
+# A label and the number after it run together ("总计0", as PDF text may come out).
+_GLUED = re.compile(r"(?<=[\u4e00-\u9fff])(?=\d+$)")
+
+
 @dataclass(frozen=True)
 class Token:
     text: str
@@ -98,7 +102,7 @@ def tokens(doc: Document) -> list[Token]:
         elif "\t" in block:
             pieces = block.split("\t")
         else:
-            pieces = [p for p in _SPACE.split(block) if p]
+            pieces = [q for p in _SPACE.split(block) if p for q in _GLUED.split(p) if q]
             if len(pieces) > 1 and not any(_is_value(p) for p in pieces):
                 pieces = [block]  # a sentence with spaces, or a label split by a space
         out += [Token(p.strip(), _is_value(p.strip())) for p in pieces]

@@ -34,13 +34,18 @@ def _codec(name: str) -> str:
     return "gb18030" if name in {"gbk", "gb2312", "gb_2312-80", "x-gbk", "cp936"} else name
 
 
-def from_lines(name: str, kind: str, text: str) -> Document:
-    """One paragraph per non-blank line (blank lines are spacing in a copy, never cells)."""
-    blocks = [line.strip() for line in text.splitlines()]
-    return Document(name, kind, [b for b in blocks if b and not _RULE_LINE.match(b)])
+# A page number on a line of its own: "— 4 —", "- 4 -", "第4页", "第 4 页 共 9 页".
+_PAGE_NUMBER = re.compile(r"^(?:[—\-–－]\s*\d+\s*[—\-–－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
+
+
+def lines(text: str) -> list[str]:
+    """The non-blank lines (blank lines are spacing in a copy, never cells), without markdown
+    rule lines and page numbers."""
+    out = (line.strip() for line in text.splitlines())
+    return [b for b in out if b and not _RULE_LINE.match(b) and not _PAGE_NUMBER.match(b)]
 
 
 def read_text(name: str, data: bytes) -> Document:
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise Unreadable("文件不是文本文件。请另存为 .txt（UTF-8 或 GBK 编码）后再审核。")
-    return from_lines(name, "text", decode(data))
+    return Document(name, "text", lines(decode(data)))
