@@ -159,7 +159,7 @@ def _fee_findings(lay: Layout, tables: YearTables | None, year) -> list[Finding]
     said = False
     for n, text in part.paragraphs:
         none, charged = fee_statement(text)
-        said = said or bool(none or charged) or "信息处理费" in text
+        said = said or bool(none or charged)
         if tables is None:
             continue
         applications = [tables.b.get((r, "total")) for r in ("new", "carried_in")]
