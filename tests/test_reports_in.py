@@ -6,9 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from pipeline.core import statutory
 from pipeline.reports_in.checks import review_document
+from pipeline.reports_in.document import Unreadable
 from pipeline.reports_in.html_format import read_html
 from pipeline.reports_in.run import review_all
 from pipeline.reports_in.tables import parse_number, read_tables
@@ -140,3 +143,46 @@ def test_a_gbk_encoded_page():
     assert reviewed.organ == "某某街道办事处" and reviewed.year == 2023
     assert reviewed.tables.b[("new", "total")] == 0
     assert "RP003" not in rules(reviewed.findings)
+
+
+# Pieces real reports are made of, to be shuffled into garbage: labels, headings, numbers in
+# every form, marks for "nothing", markup.
+_PIECES = [
+    *(label for _, label in statutory.PARTS), *(r.label for r in statutory.TABLE_B_ROWS),
+    *(label for b in statutory.TABLE_A_BLOCKS for _, label in b.rows), "第二十条第（一）项",
+    "行政复议", "结果维持", "总计", "其中", "共423条，其中工作总结1条、动态95条", "2021年以来",
+    "0", "1", "１２", "1,234", "-1", "0.5", "/", "—", "无", "&nbsp;", "1O", "2023", "由某机关编制",
+    "某街道2023年政府信息公开工作年度报告", "本年度未收取任何费用", "收取信息处理费200元", "|", "\t",
+    " ", "\n", "<td>", "</td>", "<tr>", "<table>", "</table>", "<td colspan=99999>", "<td rowspan=0>",
+    "<th rowspan=x>", "<p>", "<br>", "<!--", "-->", "<script>", "&#0;", "\x00", "\ufeff",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(hs.lists(hs.one_of(hs.sampled_from(_PIECES), hs.text(max_size=12)), max_size=60))
+def test_the_reader_never_crashes_on_garbage(pieces):
+    """Whatever text or markup comes in, reading and reviewing it returns findings (and every
+    cell is a number or blank), or says in Chinese why it is no report; nothing else raises."""
+    data = "".join(pieces).encode("utf-8", "surrogatepass")
+    for reader in (read_text, read_html):
+        try:
+            doc = reader("x", data)
+        except Unreadable as exc:
+            assert "文件" in str(exc)
+            continue
+        reviewed = review_document(doc)
+        cells = [*reviewed.tables.a.values(), *reviewed.tables.b.values(),
+                 *reviewed.tables.c.values()]
+        assert all(v is None or isinstance(v, int | float) for v in cells)
+        assert all(f.message for f in reviewed.findings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hs.binary(max_size=400), hs.sampled_from([b"", b"PK\x03\x04", b"%PDF-1.4\n"]))
+def test_broken_word_and_pdf_files_are_unreadable_not_crashes(data, head):
+    from pipeline.reports_in.docx_format import read_docx
+    from pipeline.reports_in.pdf_format import read_pdf
+
+    for reader in (read_docx, read_pdf):
+        with pytest.raises(Unreadable):
+            reader("x", head + data)

@@ -173,6 +173,22 @@ def test_a_folder_of_two_years_checks_the_chain_and_writes_the_summary(own, tmp_
     assert {(f.rule, f.sheet) for f in problems} == {("HI004", "主要数据")}
 
 
+def test_last_years_published_tables_beside_the_report_check_the_carry_over(own, tmp_path):
+    """A published-tables workbook (xxgk init --history, filled in) for 2022 says one
+    application was carried over; the 2023 report's 上年结转 is 0."""
+    from pipeline.core.model import empty_tables
+    from pipeline.workbooks.published import write_published
+
+    last_year = empty_tables(2022, "published")
+    last_year.b[("carried_out", "natural")] = 1
+    write_published(tmp_path / "2022年已公开报表.xlsx", last_year,
+                    title="包头市昆都仑区团结大街街道办事处2022年政府信息公开工作年度报表（已公开）")
+    (tmp_path / "2023.html").write_bytes(own[".html"].read_bytes())
+    [r] = review_all([tmp_path])
+    carry = [f for f in r.findings if f.rule == "RV006"]
+    assert len(carry) == 1 and "自然人" in carry[0].message
+
+
 def test_a_scanned_pdf_gets_a_clear_message(tmp_path):
     from pypdf import PdfWriter
 

@@ -1,5 +1,6 @@
 """`xxgk review` without the terminal: the reports of the given files and folders reviewed in
-year order (so each organ's report of the year before is known: carry-over, repeated text), then
+year order (so each organ's report, or published tables, of the year before is known:
+carry-over, repeated text), then
 written under outputs/审核/: per report its findings (xlsx, JSON) and the tables it holds as a
 published-tables workbook (the layout of `xxgk init --history`); for several, one summary."""
 
@@ -10,18 +11,19 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from pipeline.core.atomic import atomic_path
 from pipeline.core.findings import finding
+from pipeline.core.model import YearTables
 from pipeline.core.sheet_cells import put_cell
 from pipeline.outputs.findings_file import findings_json, write_findings_xlsx
 from pipeline.reports_in.checks import Reviewed, review_document
 from pipeline.reports_in.document import Document, Unreadable
 from pipeline.reports_in.parts import layout
 from pipeline.reports_in.reading import is_report, read_document
-from pipeline.workbooks.published import write_published
+from pipeline.workbooks.published import read_published, write_published
 
 REVIEW_FOLDER = "审核"
 
@@ -38,17 +40,48 @@ SUMMARY_HEADERS = ("文件", "格式", "机关", "年度", "错误", "警告", "
 FORMAT_NAMES = {"docx": "Word", "html": "网页", "pdf": "PDF", "text": "文本"}
 
 
-def find_reports(paths: list[Path]) -> list[Path]:
-    """The files given, and the report files in the folders given (subfolders included),
-    each once, in name order within each folder."""
+def _files(paths: list[Path], found, given) -> list[Path]:
+    """The files of the folders that `found` keeps, and the files given that `given` keeps."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted((f for f in p.rglob("*") if f.is_file() and is_report(f)),
+            out += sorted((f for f in p.rglob("*") if f.is_file() and found(f)),
                           key=lambda f: f.as_posix())
-        else:
+        elif given(p):
             out.append(p)
     return list(dict.fromkeys(out))
+
+
+def _is_workbook(path: Path) -> bool:
+    return path.suffix.lower() == ".xlsx" and not path.name.startswith("~$")
+
+
+def find_reports(paths: list[Path]) -> list[Path]:
+    """The files given (but published-tables workbooks), and the report files in the folders
+    given (subfolders included), each once, in name order within each folder."""
+    return _files(paths, is_report, lambda p: not _is_workbook(p))
+
+
+# The title of a published-tables workbook (xxgk init --history, or one `xxgk review` wrote).
+_HISTORY_TITLE = re.compile(r"^(.+?)((?:19|20)\d{2})年政府信息公开工作年度报表")
+
+
+def find_history(paths: list[Path]) -> dict[tuple[str, int], YearTables]:
+    """Published-tables workbooks among the paths, by organ and year (from their title): the
+    tables of a year before the reports, for the carry-over."""
+    out: dict[tuple[str, int], YearTables] = {}
+    for path in _files(paths, _is_workbook, _is_workbook):
+        try:
+            wb = load_workbook(path, read_only=True)
+            title = str(wb.worksheets[0]["A1"].value or "")
+            wb.close()
+        except Exception:  # noqa: BLE001 — any workbook that cannot be opened is no history
+            continue
+        m = _HISTORY_TITLE.match(title)
+        if m:
+            tables, _ = read_published(path, int(m.group(2)))
+            out.setdefault((m.group(1), int(m.group(2))), tables)
+    return out
 
 
 @dataclass
@@ -73,7 +106,9 @@ def review_all(paths: list[Path], year: int | None = None) -> list[Reviewed]:
     """Every report, the earlier years first; a report whose organ has a report of the year
     before among them is checked against it."""
     read = [_read(p, year) for p in find_reports(paths)]
-    done: dict[tuple[str, int], Reviewed] = {}
+    done: dict[tuple[str, int], Reviewed] = {
+        key: Reviewed(Path(key[0]), "xlsx", key[0], key[1], tables=tables)
+        for key, tables in find_history(paths).items()}
     out: dict[Path, Reviewed] = {}
     for r in sorted(read, key=lambda r: (r.year or 0, r.path.as_posix())):
         if r.doc is None:
@@ -85,7 +120,7 @@ def review_all(paths: list[Path], year: int | None = None) -> list[Reviewed]:
         reviewed = review_document(r.doc, year, previous, r.path)
         out[r.path] = reviewed
         if r.organ and r.year:
-            done.setdefault((r.organ, r.year), reviewed)
+            done[(r.organ, r.year)] = reviewed
     return [out[r.path] for r in read]
 
 
