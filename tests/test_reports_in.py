@@ -186,3 +186,56 @@ def test_broken_word_and_pdf_files_are_unreadable_not_crashes(data, head):
     for reader in (read_docx, read_pdf):
         with pytest.raises(Unreadable):
             reader("x", head + data)
+
+
+def _markdown_report(separator: str) -> str:
+    """A report whose tables came through a text or markdown converter: one row a line, cells
+    separated by `separator` (A and C all 0; B with one application, answered 本机关不掌握)."""
+    def row(label, values):
+        cells = [label, *values]
+        return ("| " + " | ".join(cells) + " |") if separator == "|" else separator.join(cells)
+
+    b_values = {"new": ["1", *["0"] * 5, "1"], "unavailable_1": ["1", *["0"] * 5, "1"],
+                "results_total": ["1", *["0"] * 5, "1"]}
+    lines = ["某某局2023年政府信息公开工作年度报告", "一、总体情况", "二、主动公开政府信息情况",
+             row("第二十条第（一）项", []), "|---|---|---|---|" if separator == "|" else "",
+             row("信息内容", ["本年制发件数", "本年废止件数", "现行有效件数"])]
+    lines += [row(label, ["0"] * len(b.columns))
+              for b in statutory.TABLE_A_BLOCKS for _, label in b.rows]
+    lines += ["三、收到和处理政府信息公开申请情况",
+              row("申请人情况", [label for _, label in statutory.TABLE_B_COLUMNS])]
+    lines += [row(r.label, b_values.get(r.key, ["0"] * 7)) if not r.group else r.label
+              for r in statutory.TABLE_B_ROWS]
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", row("行政复议", ["行政诉讼"]),
+              row("结果维持", ["结果纠正", "其他结果", "尚未审结", "总计"]), row("0", ["0"] * 14),
+              "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("separator", ["|", "\t", "  "])
+def test_rows_of_cells_separated_by_bars_tabs_or_spaces(separator):
+    doc = read_text("x.md", _markdown_report(separator).encode("utf-8"))
+    reading = read_tables(doc, 2023)
+    assert reading.findings == [] and reading.found == {"A", "B", "C"}
+    assert {k for k, v in reading.tables.b.items() if v} == {
+        ("new", "natural"), ("new", "total"), ("unavailable_1", "natural"),
+        ("unavailable_1", "total"), ("results_total", "natural"), ("results_total", "total")}
+    assert reading.tables.a == dict.fromkeys(statutory.TABLE_A_CELLS, 0)
+    assert reading.tables.c == dict.fromkeys(statutory.TABLE_C_CELLS, 0)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the issue's real sentence: parts add to 408, not 423
+    ("主动公开政府信息423条，其中工作总结1条，工作动态95条，通知公告312条。",
+     [("423条，其中工作总结1条，工作动态95条，通知公告312条", 408, 423)]),
+    ("合计30篇，其中政策文件10件、工作动态15条、图片新闻5篇。", []),
+    ("累计办理20件，包括咨询12件、投诉5件。",
+     [("20件，包括咨询12件、投诉5件", 17, 20)]),
+    ("共423条（其中工作动态300条、通知公告123条）。", []),
+    ("共30条，其中动态20条（其中图片5条）、通知10条，较上年增加8条。", []),
+    ("共1300余条，其中动态300余条、通知200条。", []),
+])
+def test_breakdowns_in_the_wordings_reports_use(text, expected):
+    from pipeline.report.text_review import breakdown_mismatches
+
+    assert breakdown_mismatches(text) == expected

@@ -64,6 +64,7 @@ PLANTED = [
     ("a count in the words against the table", [("收到群众申请公开政府信息1件",
                                                   "收到群众申请公开政府信息3件")], "RP040"),
     ("a wrong year", [("2023年以来", "2021年以来")], "TX032"),
+    ("last year's statistics period", [("统计期限自2023年", "统计期限自2022年")], "TX032"),
     ("a missing part", [(r"<h2[^>]*>五、存在的主要问题及改进情况</h2>", "")], "RP020"),
     ("a changed heading", [("三、收到和处理政府信息公开申请情况</h2>", "三、依申请公开情况</h2>")],
      "TX033"),

@@ -21,7 +21,7 @@ from pipeline.report.text_review import (
     stray_years,
 )
 from pipeline.reports_in.document import Document
-from pipeline.reports_in.parts import Layout, Part, layout
+from pipeline.reports_in.parts import PERIOD_YEAR, Layout, Part, layout
 from pipeline.reports_in.tables import body, norm, read_tables
 from pipeline.review.table_rules import review_year
 
@@ -29,17 +29,15 @@ from pipeline.review.table_rules import review_year
 _WORDS_PARTS = ("overview", "problems", "other")
 
 
-_EMPTY_WORDS = {"", "无", "暂无", "没有", "无问题", "不存在", "无。"}
+_EMPTY_WORDS = {"", "无", "暂无", "没有", "无问题", "不存在"}
 
 
 # Shorter than this, part 五 cannot name a problem and its remedy.
 PROBLEMS_MIN_CHARS = 60
 
 
-_FEE_WORDS = re.compile(r"信息处理费|收费|收取")
-
-
-_ANY_FEE_NONE = re.compile(r"未收取任何费用|不收取任何费用|没有收取任何费用|未收取任何费")
+# "No fee of any kind", not only no information fee.
+_ANY_FEE_NONE = re.compile(r"(?:未|不|没有)收取任何费用?")
 
 
 @dataclass
@@ -117,9 +115,13 @@ def _text_findings(lay: Layout, tables: YearTables | None, year: int) -> list[Fi
             out.append(finding("TX032", year=year, **_at(part, n), section=_section(part, n),
                                snippet=snippet, report_year=year))
     for text in lay.preamble:
-        for snippet in stray_years(_NUMBER_SPACE.sub("", text), year):
-            out.append(finding("TX032", year=year, sheet="开头", section="报告开头",
-                               snippet=snippet, report_year=year))
+        text = _NUMBER_SPACE.sub("", text)
+        period = PERIOD_YEAR.search(norm(text))
+        stray = stray_years(text, year)
+        if period and int(period.group(1)) != year:  # last year's statistics period left in
+            stray.append(period.group(0))
+        out += [finding("TX032", year=year, sheet="开头", section="报告开头", snippet=snippet,
+                        report_year=year) for snippet in stray]
     return out
 
 

@@ -31,7 +31,7 @@ _HEADING = re.compile(rf"^第?([{_NUMERALS}])(?:部分)?[、.．，,：:\s]*(.{{
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?")
 
 
-_PERIOD_YEAR = re.compile(r"统计期限自\s*((?:19|20)\d{2})\s*年")
+PERIOD_YEAR = re.compile(r"统计期限自\s*((?:19|20)\d{2})\s*年")
 
 
 _MADE_BY = re.compile(r"由(.{2,40}?)(?:负责)?编制")
@@ -92,7 +92,7 @@ def _year(title: str, preamble: list[str]) -> int | None:
     if m:
         return int(m.group(1))
     for text in preamble:
-        m = _PERIOD_YEAR.search(norm(text))
+        m = PERIOD_YEAR.search(norm(text))
         if m:
             return int(m.group(1))
     return None

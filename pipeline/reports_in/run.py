@@ -16,7 +16,6 @@ from openpyxl.styles import Alignment, Font
 
 from pipeline.core.atomic import atomic_path
 from pipeline.core.findings import finding
-from pipeline.core.model import YearTables
 from pipeline.core.sheet_cells import put_cell
 from pipeline.outputs.findings_file import findings_json, write_findings_xlsx
 from pipeline.reports_in.checks import Reviewed, review_document
@@ -66,10 +65,10 @@ def find_reports(paths: list[Path]) -> list[Path]:
 _HISTORY_TITLE = re.compile(r"^(.+?)((?:19|20)\d{2})年政府信息公开工作年度报表")
 
 
-def find_history(paths: list[Path]) -> dict[tuple[str, int], YearTables]:
+def find_history(paths: list[Path]) -> dict[tuple[str, int], Reviewed]:
     """Published-tables workbooks among the paths, by organ and year (from their title): the
     tables of a year before the reports, for the carry-over."""
-    out: dict[tuple[str, int], YearTables] = {}
+    out: dict[tuple[str, int], Reviewed] = {}
     for path in _files(paths, _is_workbook, _is_workbook):
         try:
             wb = load_workbook(path, read_only=True)
@@ -79,8 +78,9 @@ def find_history(paths: list[Path]) -> dict[tuple[str, int], YearTables]:
             continue
         m = _HISTORY_TITLE.match(title)
         if m:
-            tables, _ = read_published(path, int(m.group(2)))
-            out.setdefault((m.group(1), int(m.group(2))), tables)
+            organ, year = m.group(1), int(m.group(2))
+            tables, _ = read_published(path, year)
+            out.setdefault((organ, year), Reviewed(path, "xlsx", organ, year, tables=tables))
     return out
 
 
@@ -106,9 +106,7 @@ def review_all(paths: list[Path], year: int | None = None) -> list[Reviewed]:
     """Every report, the earlier years first; a report whose organ has a report of the year
     before among them is checked against it."""
     read = [_read(p, year) for p in find_reports(paths)]
-    done: dict[tuple[str, int], Reviewed] = {
-        key: Reviewed(Path(key[0]), "xlsx", key[0], key[1], tables=tables)
-        for key, tables in find_history(paths).items()}
+    done = find_history(paths)
     out: dict[Path, Reviewed] = {}
     for r in sorted(read, key=lambda r: (r.year or 0, r.path.as_posix())):
         if r.doc is None:
