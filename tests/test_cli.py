@@ -15,7 +15,7 @@ from pipeline.cli.main import main
 from pipeline.cli.parser import build_parser
 
 SUBCOMMANDS = ["init", "collect", "check", "tables", "build", "dashboards", "report", "status",
-               "rules", "sample"]
+               "rules", "sample", "review"]
 
 
 def _help(argv, capsys) -> str:
@@ -34,6 +34,7 @@ def _english_words(text: str) -> list[str]:
                "version", "help", "quarter", "year", "json", "unit", "config", "workbooks",
                "outputs", "inbox", "force", "tables"}
     allowed |= {"PDF", "Chromium", "Chrome", "Edge"}  # a format's and browsers' names
+    allowed |= {"review", "docx", "html", "htm", "pdf", "txt"}  # file types xxgk review reads
     return [w for w in words if w not in allowed]
 
 

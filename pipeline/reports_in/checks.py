@@ -217,7 +217,8 @@ def review_document(doc: Document, year: int | None = None,
     if reading.trial_2019:
         labels = "、".join(reading.trial_2019)
         found.append(finding("RP031", year=y, report_year=y, labels=labels) if y >= 2021 else
-                     finding("RP030", year=y, labels=labels))
+                     finding("RP030", year=y, labels=labels, other=statutory.TABLE_B_ROW["other"].label,
+                        other_3=statutory.TABLE_B_ROW["other_3"].label))
     prev_tables = previous.tables if previous is not None and not previous.trial_2019 else None
     table_findings = review_year(_applicable(reading.tables, reading), prev_tables)
     found += [f for f in table_findings if not (reading.trial_2019 and f.sheet == SHEETS["A"])]

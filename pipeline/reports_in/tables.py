@@ -290,13 +290,13 @@ def read_tables(doc: Document, year: int) -> Reading:
             else:
                 r.note("RP004", "A", heading=TABLE_HEADINGS["A"], row=_row_label("A", spec.key))
     elif start_a is None:
-        r.note("RP003", "A", heading=TABLE_HEADINGS["A"], label="第二十条第（一）项")
+        r.note("RP003", "A", heading=TABLE_HEADINGS["A"], label=statutory.TABLE_A_BLOCKS[0].header)
     after_b = start_b
     if start_b is not None:
         found.add("B")
         b_runs = rs[start_b:]
         rows = _match_rows(b_runs, _B_SPECS)
-        trial += _b_trial(b_runs, rows, r)
+        trial += _b_trial(b_runs, rows)
         columns = [c for c, _ in statutory.TABLE_B_COLUMNS]
         for spec in _B_SPECS:
             if spec.key in rows:
@@ -316,9 +316,9 @@ def read_tables(doc: Document, year: int) -> Reading:
     return Reading(r.tables, r.findings, trial, found)
 
 
-def _b_trial(b_runs: list[Run], rows: dict, r: _Reader) -> list[str]:
-    """The 2019 format's single （六）其他处理 row: its numbers go to 3.其他, and its two
-    other numbered items stay blank (they did not exist)."""
+def _b_trial(b_runs: list[Run], rows: dict) -> list[str]:
+    """The 2019 format's single "other" row (no numbered items under it): its numbers go to
+    other_3; the two other numbered items stay blank (they did not exist)."""
     other = statutory.TABLE_B_ROW["other"].label
     for run in b_runs:
         if run.values and body(run.labels[-1]) == body(other):
