@@ -239,3 +239,17 @@ def test_breakdowns_in_the_wordings_reports_use(text, expected):
     from pipeline.report.text_review import breakdown_mismatches
 
     assert breakdown_mismatches(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("一、总体情况", ("overview", 1)), ("一.总体情况", ("overview", 1)),
+    ("二 、 主动公开政府信息情况", ("proactive", 2)), ("第三部分 收到和处理政府信息公开申请情况", ("applications", 3)),
+    ("四、政府信息公开行政复议、行政诉讼情况", ("appeals", 4)), ("五．存在的主要问题及改进情况", ("problems", 5)),
+    ("六，其他需要报告的事项", ("other", 6)), ("三、依申请公开情况", ("applications", 3)),
+    ("（一）主动公开", None), ("二、上年结转政府信息公开申请数量", None), ("四、结转下年度继续办理", None),
+    ("一是政务公开考核力度有待加强，存在的主要问题较多", None),
+])
+def test_part_headings_in_their_variants(text, expected):
+    from pipeline.reports_in.parts import heading_key
+
+    assert heading_key(text) == expected

@@ -48,6 +48,14 @@ def test_its_own_report_reads_back_with_no_error(own):
         assert all(v == 0 for v in (*r.tables.a.values(), *r.tables.c.values()))
 
 
+def test_a_saved_page_ends_with_the_report(own):
+    """Links to other years' reports after part 六 are not the report's words (no TX032)."""
+    page = own[".html"].read_text(encoding="utf-8").replace(
+        "</article>", "</article><ul><li>相关链接</li><li>团结大街街道办事处2021年政府信息公开工作年度报告"
+                      "</li><li>2021年度政务公开工作年报</li></ul>")
+    assert review_document(read_html("page.html", page.encode("utf-8"))).findings == []
+
+
 def _cell(name: str) -> str:
     return rf'(data-cell="{name}">)[^<]*(<)'
 
@@ -159,7 +167,7 @@ def test_a_folder_of_two_years_checks_the_chain_and_writes_the_summary(own, tmp_
     assert [r.path.name for r in reviewed] == ["2022.html", "2023.html"]
     last = reviewed[1]
     assert {"RV006", "TX034", "TX022"} <= rules(last.findings)
-    folders, summary = write_reviewed(tmp_path / "outputs", reviewed)
+    folders, summary = write_reviewed(tmp_path / "outputs", reviewed, summary=True)
     assert summary == tmp_path / "outputs" / "审核" / "审核汇总.xlsx"
     ws = load_workbook(summary).active
     rows = [[c.value for c in row] for row in ws.iter_rows()]
@@ -206,6 +214,12 @@ def test_the_command(own, tmp_path):
     code, printed = _main("review", str(own[".html"]), "--outputs", str(tmp_path))
     assert code == 0, printed
     assert "错误 0 条" in printed
+    assert not (tmp_path / "审核" / "审核汇总.xlsx").exists()  # one file: no summary
+    folder = tmp_path / "一份"
+    folder.mkdir()
+    (folder / "a.html").write_bytes(own[".html"].read_bytes())
+    code, printed = _main("review", str(folder), "--outputs", str(tmp_path))
+    assert code == 0 and (tmp_path / "审核" / "审核汇总.xlsx").is_file()  # a folder: summary
     bad = tmp_path / "bad.html"
     bad.write_text(re.sub(_cell("B.new.natural"), r"\g<1>2\g<2>",
                           own[".html"].read_text(encoding="utf-8")), encoding="utf-8")

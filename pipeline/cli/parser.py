@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "文字，按法定格式和勾稽关系逐项检查，结果写入输出目录的“审核”文件夹", year=False)
     p.add_argument("paths", nargs="+", metavar="报告",
                    help="报告文件（.docx .html .htm .pdf .txt .md）或存放报告的文件夹")
-    p.add_argument("--year", type=_year, metavar="年度", help="报告年度（默认从报告标题或统计期限中读出）")
+    p.add_argument("--year", type=_year, metavar="年度", help="报告中看不出年度时按此年度审核（默认从报告标题或统计期限中读出）")
     p.add_argument("--json", action="store_true", help="以 JSON 格式输出审核结果")
     return parser
 

@@ -20,7 +20,8 @@ def cmd_review(args) -> int:
     if not find_reports(paths):
         raise CannotRun("所给文件夹中没有可审核的报告（.docx .html .htm .pdf .txt .md）。")
     reviewed = review_all(paths, args.year)
-    folders, summary = write_reviewed(Path(args.outputs), reviewed)
+    folders, summary = write_reviewed(Path(args.outputs), reviewed,
+                                      summary=len(reviewed) > 1 or any(p.is_dir() for p in paths))
     code = EXIT_FINDINGS if any(r.errors for r in reviewed) else EXIT_OK
     if args.json:
         json.dump([{"file": str(r.path), "format": r.kind, "organ": r.organ, "year": r.year,

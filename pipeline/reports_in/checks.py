@@ -200,10 +200,10 @@ def _applicable(tables: YearTables, reading) -> YearTables:
 
 def review_document(doc: Document, year: int | None = None,
                     previous: Reviewed | None = None, path: Path | None = None) -> Reviewed:
-    """Read and check one document. `year` overrides the year the report states; `previous`
-    is the same organ's report of the year before (carry-over, repeats)."""
+    """Read and check one document. `year` is the report's year when the report does not say;
+    `previous` is the same organ's report of the year before (carry-over, repeats)."""
     lay = layout(doc)
-    out = Reviewed(path or Path(doc.name), doc.kind, lay.organ, year or lay.year)
+    out = Reviewed(path or Path(doc.name), doc.kind, lay.organ, lay.year or year)
     found: list[Finding] = []
     if out.year is None:
         found.append(finding("RP002"))

@@ -25,7 +25,7 @@ _HEADING_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-_HEADING = re.compile(rf"^第?([{_NUMERALS}])(?:部分)?[、.．，,：:\s]*(.{{2,30}})$")
+_HEADING = re.compile(rf"^第?([{_NUMERALS}])(?:部分[、.．，,：:\s]*|[、.．，,：:\s]+)(.{{2,30}})$")
 
 
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?")
@@ -67,12 +67,22 @@ def heading_key(text: str) -> tuple[str, int] | None:
     return None
 
 
+_REPORT_NAME = re.compile(r"(?:政府信息公开|政务公开).*(?:年度报告|年报)")
+
+
+def _is_title(block: str) -> bool:
+    """A line naming a year's annual report, not a sentence about one."""
+    text = norm(block)
+    return (len(text) <= 60 and not text.endswith(("。", "；", "！"))
+            and bool(_YEAR_IN_TITLE.search(text)) and bool(_REPORT_NAME.search(text)))
+
+
 def _title(blocks: list[str]) -> str:
     """The first line naming a year's report; a title broken before its year (the organ on the
     line above, as in a PDF) is joined again."""
     for i, b in enumerate(blocks):
         m = _YEAR_IN_TITLE.search(norm(b))
-        if "报告" in b and m:
+        if m and _is_title(b):
             if m.start() == 0 and i > 0 and not heading_key(blocks[i - 1]):
                 return blocks[i - 1] + b
             return b
@@ -107,6 +117,8 @@ def layout(doc: Document) -> Layout:
     for i, block in enumerate(doc.blocks):
         if not isinstance(block, str):
             continue
+        if parts and parts[-1].key == "other" and _is_title(block):
+            break  # a saved page goes on with links to other reports: the report has ended
         found = heading_key(block)
         if found and found[0] not in seen:
             seen.add(found[0])

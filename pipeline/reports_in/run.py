@@ -99,12 +99,13 @@ def _read(path: Path, year: int | None) -> _Read:
     except Unreadable as exc:
         return _Read(path, None, "", year, str(exc))
     lay = layout(doc)
-    return _Read(path, doc, lay.organ, year or lay.year)
+    return _Read(path, doc, lay.organ, lay.year or year)
 
 
 def review_all(paths: list[Path], year: int | None = None) -> list[Reviewed]:
-    """Every report, the earlier years first; a report whose organ has a report of the year
-    before among them is checked against it."""
+    """Every report, the earlier years first (`year` for those that do not say theirs); a
+    report whose organ has a report or published tables of the year before among them is
+    checked against it."""
     read = [_read(p, year) for p in find_reports(paths)]
     done = find_history(paths)
     out: dict[Path, Reviewed] = {}
@@ -133,9 +134,10 @@ def _folder_names(reviewed: list[Reviewed]) -> dict[Path, str]:
     return names
 
 
-def write_reviewed(outputs: Path, reviewed: list[Reviewed]) -> tuple[dict[Path, Path], Path | None]:
-    """Each report's findings and tables under outputs/审核/<file>/, and the summary of a run
-    with more than one report: (folder of each report, summary or None)."""
+def write_reviewed(outputs: Path, reviewed: list[Reviewed], *, summary: bool
+                   ) -> tuple[dict[Path, Path], Path | None]:
+    """Each report's findings and tables under outputs/审核/<file>/, and with `summary` the
+    summary workbook: (folder of each report, summary or None)."""
     base = outputs / REVIEW_FOLDER
     folders = {}
     for r, name in zip(reviewed, _folder_names(reviewed).values(), strict=True):
@@ -147,11 +149,10 @@ def write_reviewed(outputs: Path, reviewed: list[Reviewed]) -> tuple[dict[Path, 
             write_published(folder / TABLES, r.tables,
                             title=f"{r.organ}{r.year}年政府信息公开工作年度报表（已公开）")
         folders[r.path] = folder
-    summary = None
-    if len(reviewed) > 1:
-        summary = base / SUMMARY
-        write_summary(summary, reviewed, folders)
-    return folders, summary
+    if not summary:
+        return folders, None
+    write_summary(base / SUMMARY, reviewed, folders)
+    return folders, base / SUMMARY
 
 
 def rules_text(r: Reviewed) -> str:
