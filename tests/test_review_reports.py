@@ -56,6 +56,17 @@ def test_a_saved_page_ends_with_the_report(own):
     assert review_document(read_html("page.html", page.encode("utf-8"))).findings == []
 
 
+def test_table_words_in_part_one_are_not_taken_for_the_tables(own):
+    """Part 一 may quote 第二十条, 规章, 本年新收 or 行政复议: each table is looked for in its own
+    part."""
+    words = ("<p>依照《条例》第二十条第（一）项公开规章 2 件、行政规范性文件 3 件；本年新收政府信息公开"
+             "申请数量 1 件，其他 1 件；行政复议 0 件。</p><p>本年新收</p><p>4</p>")
+    page = own[".html"].read_text(encoding="utf-8").replace("<h3", words + "<h3", 1)
+    reviewed = review_document(read_html("words.html", page.encode("utf-8")))
+    assert reviewed.findings == []
+    assert reviewed.tables.a[("rules", "made")] == 0 and reviewed.tables.b[("new", "total")] == 1
+
+
 def _cell(name: str) -> str:
     return rf'(data-cell="{name}">)[^<]*(<)'
 

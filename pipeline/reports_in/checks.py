@@ -210,7 +210,7 @@ def review_document(doc: Document, year: int | None = None,
     if not lay.organ:
         found.append(finding("RP010", year=out.year))
     y = out.year or 0
-    reading = read_tables(doc, y)
+    reading = read_tables(doc, y, {p.key: p.position for p in lay.parts})
     out.tables = reading.tables
     out.trial_2019 = bool(reading.trial_2019)
     found += reading.findings

@@ -18,7 +18,9 @@ from pipeline.core.findings import Finding, finding
 from pipeline.core.model import YearTables, empty_tables
 from pipeline.reports_in.document import Document, Table
 
-_HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ":": "：", ",": "，", "“": "“", "\"": "“"})
+# Labels as the statutory module writes them: full-width brackets, colons and commas, the
+# slash of 本年增/减 half-width.
+_LABEL_FORMS = str.maketrans({"(": "（", ")": "）", ":": "：", ",": "，", "／": "/"})
 
 
 _NUMBER_FORMS = str.maketrans("０１２３４５６７８９．，－／", "0123456789.,-/")
@@ -46,7 +48,7 @@ _UNITS = ("件", "条", "个", "项", "次", "万元")
 
 def norm(text: str) -> str:
     """A label as compared: no spaces, full-width brackets, colons and commas."""
-    return _SPACE.sub("", text).translate(_HALF_TO_FULL)
+    return _SPACE.sub("", text).translate(_LABEL_FORMS)
 
 
 def body(label: str) -> str:
@@ -86,16 +88,17 @@ _GLUED = re.compile(r"(?<=[\u4e00-\u9fff])(?=\d+$)")
 class Token:
     text: str
     value: bool
+    block: int  # the document block it comes from
 
 
 def tokens(doc: Document) -> list[Token]:
     """Every cell of the document in reading order: a table's cells (merged ones once), or the
     pieces of a paragraph split at "|", tabs or spaces."""
     out: list[Token] = []
-    for block in doc.blocks:
+    for i, block in enumerate(doc.blocks):
         if isinstance(block, Table):
             for row in block.rows:
-                out += [Token(c.text, _is_value(c.text)) for c in row if c.origin]
+                out += [Token(c.text, _is_value(c.text), i) for c in row if c.origin]
             continue
         if "|" in block:
             pieces = block.strip().strip("|").split("|")
@@ -105,7 +108,7 @@ def tokens(doc: Document) -> list[Token]:
             pieces = [q for p in _SPACE.split(block) if p for q in _GLUED.split(p) if q]
             if len(pieces) > 1 and not any(_is_value(p) for p in pieces):
                 pieces = [block]  # a sentence with spaces, or a label split by a space
-        out += [Token(p.strip(), _is_value(p.strip())) for p in pieces]
+        out += [Token(p.strip(), _is_value(p.strip()), i) for p in pieces]
     return out
 
 
@@ -113,6 +116,7 @@ def tokens(doc: Document) -> list[Token]:
 class Run:
     """Labels in a row, then the values that follow them."""
 
+    block: int  # where its last label is (its values follow there)
     labels: list[str]
     values: list[str] = field(default_factory=list)
 
@@ -121,17 +125,29 @@ class Run:
         return norm("".join(self.labels))
 
 
+# Longer than any label: a sentence of the words, never part of a row's label.
+_SENTENCE = 60
+
+
+def _sentence(text: str) -> bool:
+    return len(text) > _SENTENCE or text.endswith(("。", "；"))
+
+
 def runs(toks: list[Token]) -> list[Run]:
+    """Labels and the values after them. Labels next to each other are one run (a label split
+    over lines or cells, a row's group label), but a sentence stands alone."""
     out: list[Run] = []
     for t in toks:
         if t.value:
             if not out:
-                out.append(Run([]))
+                out.append(Run(t.block, []))
             out[-1].values.append(t.text)
-        elif out and not out[-1].values:
+        elif out and not out[-1].values and not _sentence(t.text) \
+                and not _sentence(out[-1].labels[-1] if out[-1].labels else ""):
             out[-1].labels.append(t.text)
+            out[-1].block = t.block
         else:
-            out.append(Run([t.text]))
+            out.append(Run(t.block, [t.text]))
     return out
 
 
@@ -268,17 +284,32 @@ def _a_columns(key: str) -> list[str]:
     return next([c for c, _ in b.columns] for b in statutory.TABLE_A_BLOCKS if key in dict(b.rows))
 
 
-def read_tables(doc: Document, year: int) -> Reading:
+def _from_block(rs: list[Run], block: int) -> int:
+    """The first run at or after a block (a part's heading)."""
+    return next((i for i, run in enumerate(rs) if run.block >= block), len(rs))
+
+
+def read_tables(doc: Document, year: int, parts: dict[str, int] | None = None) -> Reading:
     """The three tables, the reading's findings (RP003–RP007), and whether the report is in
-    the 2019 trial format (its table A is then not read: its columns were other ones)."""
+    the 2019 trial format (its table A is then not read: its columns were other ones).
+
+    `parts` (part key → block index of its heading) keeps each table's search inside its part,
+    so words about 第二十条 or 本年新收 in part 一 are not taken for a table; without headings
+    the tables are found by their labels alone."""
+    parts = parts or {}
     r = _Reader(doc, year)
     rs = runs(tokens(doc))
-    start_b = _first(rs, 0, _B_START)
-    start_a = _first(rs, 0, ("第二十条",))
+
+    def at(key: str, default: int = 0) -> int:
+        return _from_block(rs, parts[key]) if key in parts else default
+
+    start_a = _first(rs, at("proactive"), ("第二十条",))
+    start_b = (_first(rs, max(at("applications"), start_a or 0), _B_START)
+               or _first(rs, at("applications"), _B_START))
     if start_a is not None and start_b is not None and start_a > start_b:
         start_a = None
     found: set[str] = set()
-    stop_a = start_b if start_b is not None else _first(rs, start_a or 0, _END) or len(rs)
+    stop_a = start_b if start_b is not None else at("applications", len(rs))
     trial = sorted({label for run in rs[start_a or 0:stop_a]
                     for label in statutory.TRIAL_2019_LABELS if norm(label) in run.joined})
     if start_a is not None and not trial:
@@ -294,7 +325,8 @@ def read_tables(doc: Document, year: int) -> Reading:
     after_b = start_b
     if start_b is not None:
         found.add("B")
-        b_runs = rs[start_b:]
+        stop_b = at("appeals", at("problems", len(rs)))
+        b_runs = rs[start_b:stop_b if stop_b > start_b else len(rs)]
         rows = _match_rows(b_runs, _B_SPECS)
         trial += _b_trial(b_runs, rows)
         columns = [c for c, _ in statutory.TABLE_B_COLUMNS]
@@ -306,8 +338,10 @@ def read_tables(doc: Document, year: int) -> Reading:
         after_b = start_b + max((i for i, _ in rows.values()), default=0) + 1
     else:
         r.note("RP003", "B", heading=TABLE_HEADINGS["B"], label=statutory.TABLE_B_ROWS[0].label)
-    end = _first(rs, after_b or start_a or 0, _END)
-    start_c = _first(rs, after_b or start_a or 0, ("行政复议",))
+    from_c = max(after_b or start_a or 0, at("appeals"))
+    end = at("problems") if "problems" in parts and at("problems") > from_c else \
+        _first(rs, from_c, _END)
+    start_c = _first(rs, from_c, ("行政复议",))
     if start_c is not None and (end is None or start_c < end):
         found.add("C")
         _read_c(r, rs[start_c:end])
