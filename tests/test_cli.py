@@ -15,7 +15,7 @@ from pipeline.cli.main import main
 from pipeline.cli.parser import build_parser
 
 SUBCOMMANDS = ["init", "collect", "check", "tables", "build", "dashboards", "report", "status",
-               "rules", "sample", "pack"]
+               "rules", "sample", "pack", "review"]
 
 
 def _help(argv, capsys) -> str:
@@ -35,6 +35,7 @@ def _english_words(text: str) -> list[str]:
                "outputs", "inbox", "force", "tables", "pack"}
     allowed |= {"PDF", "Chromium", "Chrome", "Edge"}  # a format's and browsers' names
     allowed.add("zip")  # the format of a packed file
+    allowed |= {"review", "docx", "html", "htm", "pdf", "txt"}  # file types xxgk review reads
     return [w for w in words if w not in allowed]
 
 

@@ -125,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("status", "查看报送情况：每个单位每个季度的报表是未收到、未填、填写中、已确认还是有错误")
     add("rules", "列出全部审核规则编号及说明", year=False)
     add("sample", "生成示例报表（示例机关：团结大街街道），已有的文件不会被覆盖", year=False)
+    p = add("review", "审核其他途径得到的年度报告（Word、网页、PDF 或复制的文字）：读出三张表和各部分"
+                      "文字，按法定格式和勾稽关系逐项检查，结果写入输出目录的“审核”文件夹", year=False)
+    p.add_argument("paths", nargs="+", metavar="报告",
+                   help="报告文件（.docx .html .htm .pdf .txt .md）或存放报告的文件夹")
+    p.add_argument("--year", type=_year, metavar="年度", help="报告中看不出年度时按此年度审核（默认从报告标题或统计期限中读出）")
+    p.add_argument("--json", action="store_true", help="以 JSON 格式输出审核结果")
     return parser
 
 

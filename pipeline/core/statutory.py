@@ -263,6 +263,13 @@ SUPERSEDED_LABELS: tuple[str, ...] = (
 )
 
 
+# Labels only the 2019 trial format (国办公开办函〔2019〕60号) had: its table A columns and rows.
+# In that format （六）其他处理 was one row without the three numbered items.
+TRIAL_2019_LABELS: tuple[str, ...] = (
+    *SUPERSEDED_LABELS, "其他对外管理服务事项", "采购项目数量", "采购总金额", "政府集中采购",
+)
+
+
 TableCells = dict[tuple[str, str], "int | float | None"]
 
 

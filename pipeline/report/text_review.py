@@ -39,7 +39,19 @@ _ITEMS_RE = re.compile(rf"主动公开{_CLAUSE}{{0,15}}?{_NUM}\s*条")
 _INTERP_RE = re.compile(rf"解读{_CLAUSE}{{0,10}}?{_NUM}\s*(?:次|场|期)")
 
 
-_BREAKDOWN_RE = re.compile(r"共(\d+)\s*(条|件|项|次|个)[，,：:]?\s*其中([^。；;]*)")
+_UNIT = r"(?:条|件|篇|项|次|个)"
+
+
+# A total, then its parts: "共423条，其中…", "423条，其中…", "合计12件（其中…）", "累计…，包括…".
+_BREAKDOWN_RE = re.compile(
+    rf"(?<![\d.])(\d+)\s*({_UNIT})[，,：:（(]?\s*(?:其中|包括|含)[，,：:]?([^。；;]*)")
+
+
+# A part: a number and its unit, unless it is a change (增加5条) or approximate (300余条).
+_PART_RE = re.compile(rf"(增加|减少|增长|下降|较上年|同比|比上年)?(?<![\d.])(\d+)(余|多)?\s*{_UNIT}")
+
+
+_BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
 
 
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -119,82 +131,101 @@ def _agrees(stated: str, approx_mark: str | None, actual) -> bool:
     return approx_agrees(int(stated), actual) if approx_mark else int(stated) == actual
 
 
-def _figure_findings(year, tables: YearTables, parts, paragraphs,
-                     interpretations_by_form: Mapping[str, int | float] | None) -> list[Finding]:
+def count_mismatches(text: str, tables: YearTables,
+                     interpretations_by_form: Mapping[str, int | float] | None = None
+                     ) -> list[tuple[re.Match, str, int | float, str]]:
+    """Counts stated in `text` (full-width digits as ASCII) that the tables or the headline
+    figures contradict: (match, what it counts, the actual value, its placeholder). A figure
+    the tables do not know (None) is not judged."""
     out = []
+    text = text.translate(_FULLWIDTH_DIGITS)
     received = _total(tables.b, "new")
     items = tables.figures.get("items_published")
     interp = tables.figures.get("interpretations")
-    for section, text in _sections(parts):
-        where = _where(section.key, paragraphs, year)
-        label = slot_label(section.key)
 
-        def check(m, what, actual, placeholder, stated, mark_, _label=label, _where=where):
-            if actual is not None and not _agrees(stated, mark_, actual):
-                out.append(finding("TX030", year=year, **_where, section=_label, what=what,
-                                   stated=m.group(0), actual=as_written(actual),
-                                   placeholder=placeholder))
+    def check(m, what, actual, placeholder, stated, mark_):
+        if actual is not None and not _agrees(stated, mark_, actual):
+            out.append((m, what, actual, placeholder))
 
-        for what, pattern, placeholder, key in _COUNT_RES:
-            actual = tables.figures.get(key) if key in FIGURES else _total(tables.b, key)
-            for m in pattern.finditer(text):
-                check(m, what, actual, placeholder, m.group(1), m.group(2))
-        for m in _APPLICATIONS_RE.finditer(text):
-            if "申请" in m.group(1) or "要求公开" in m.group(1):
-                check(m, "收到的政府信息公开申请数", received, "{applications_received}",
-                      m.group(2), m.group(3))
-        for m in _ITEMS_RE.finditer(text):
-            check(m, "主动公开政府信息条数", items, "{items_published} 或 {items_published_approx}",
-                  m.group(1), m.group(2))
-        for m in _INTERP_RE.finditer(text):
-            clause = re.split(r"[。；;，,]", text[:m.start()])[-1]
-            form = next((f for f in (interpretations_by_form or {}) if f in clause), None)
-            if form is not None:
-                check(m, f"以{form}形式开展的政策解读次数", interpretations_by_form[form],
-                      f"{{interpretations_{form}}}", m.group(1), m.group(2))
-            else:
-                check(m, "政策解读次数", interp, "{interpretations}", m.group(1), m.group(2))
+    for what, pattern, placeholder, key in _COUNT_RES:
+        actual = tables.figures.get(key) if key in FIGURES else _total(tables.b, key)
+        for m in pattern.finditer(text):
+            check(m, what, actual, placeholder, m.group(1), m.group(2))
+    for m in _APPLICATIONS_RE.finditer(text):
+        if "申请" in m.group(1) or "要求公开" in m.group(1):
+            check(m, "收到的政府信息公开申请数", received, "{applications_received}",
+                  m.group(2), m.group(3))
+    for m in _ITEMS_RE.finditer(text):
+        check(m, "主动公开政府信息条数", items, "{items_published} 或 {items_published_approx}",
+              m.group(1), m.group(2))
+    for m in _INTERP_RE.finditer(text):
+        clause = re.split(r"[。；;，,]", text[:m.start()])[-1]
+        form = next((f for f in (interpretations_by_form or {}) if f in clause), None)
+        if form is not None:
+            check(m, f"以{form}形式开展的政策解读次数", interpretations_by_form[form],
+                  f"{{interpretations_{form}}}", m.group(1), m.group(2))
+        else:
+            check(m, "政策解读次数", interp, "{interpretations}", m.group(1), m.group(2))
+    return out
+
+
+def _figure_findings(year, tables: YearTables, parts, paragraphs,
+                     interpretations_by_form: Mapping[str, int | float] | None) -> list[Finding]:
+    return [finding("TX030", year=year, **_where(section.key, paragraphs, year),
+                    section=slot_label(section.key), what=what, stated=m.group(0),
+                    actual=as_written(actual), placeholder=placeholder)
+            for section, text in _sections(parts)
+            for m, what, actual, placeholder in count_mismatches(text, tables,
+                                                                 interpretations_by_form)]
+
+
+def breakdown_mismatches(text: str) -> list[tuple[str, int, int]]:
+    """Breakdowns whose parts do not add up to their total, in the wordings reports use: a
+    total (with or without 共/合计/累计) then 其中/包括/含 and at least two parts, in 条, 件,
+    篇, 项, 个 or 次, mixed or not. Parts in brackets (a breakdown of a part), changes against
+    last year and approximate numbers (1300余条) are left out. (snippet, parts' sum, total)."""
+    out = []
+    for m in _BREAKDOWN_RE.finditer(text.translate(_FULLWIDTH_DIGITS)):
+        total, tail = int(m.group(1)), _BRACKETED.sub("", m.group(3))
+        numbers = [n for n in _PART_RE.finditer(tail) if not n.group(1)]
+        if len(numbers) < 2 or any(n.group(3) for n in numbers):
+            continue
+        s = sum(int(n.group(2)) for n in numbers)
+        if s != total:
+            out.append((m.group(0)[:60], s, total))
     return out
 
 
 def _breakdown_findings(year, parts, paragraphs) -> list[Finding]:
+    return [finding("TX031", year=year, **_where(section.key, paragraphs, year),
+                    section=slot_label(section.key), snippet=snippet, parts=s, total=total)
+            for section, text in _sections(parts)
+            for snippet, s, total in breakdown_mismatches(text)]
+
+
+def stray_years(paragraph: str, year: int) -> list[str]:
+    """Years other than the report year (or the next one, for plans) that open the paragraph
+    or are followed by 以来/全年/度, unless a comparison (较2022年…): snippets."""
     out = []
-    for section, text in _sections(parts):
-        for m in _BREAKDOWN_RE.finditer(text):
-            total, unit, tail = int(m.group(1)), m.group(2), m.group(3)
-            numbers = re.findall(rf"(\d+)(余)?\s*{unit}", tail)
-            if len(numbers) < 2 or any(mark_ for _, mark_ in numbers):
-                continue
-            s = sum(int(n) for n, _ in numbers)
-            if s != total:
-                out.append(finding("TX031", year=year, **_where(section.key, paragraphs, year),
-                                   section=slot_label(section.key), snippet=m.group(0)[:60],
-                                   parts=s, total=total))
+    p = paragraph.translate(_FULLWIDTH_DIGITS)
+    for m in _YEAR_RE.finditer(p):
+        y = int(m.group(1))
+        if y in (year, year + 1):
+            continue
+        before = p[:m.start()]
+        after = p[m.end():]
+        if before.endswith(_COMPARISON):
+            continue
+        if before.strip() == "" or after.startswith(("以来", "全年", "度", "年度")):
+            out.append(p[m.start():m.end() + 8])
     return out
 
 
 def _year_findings(year, parts, paragraphs) -> list[Finding]:
-    """A year other than the report year (or the next one, for plans) that opens a paragraph
-    or is followed by 以来/全年/度, unless it is a comparison (较2022年…)."""
-    out = []
-    for part in parts:
-        for section in part.sections:
-            for p in section.paragraphs:
-                p = p.translate(_FULLWIDTH_DIGITS)
-                for m in _YEAR_RE.finditer(p):
-                    y = int(m.group(1))
-                    if y in (year, year + 1):
-                        continue
-                    before = p[:m.start()]
-                    after = p[m.end():]
-                    if before.endswith(_COMPARISON):
-                        continue
-                    if before.strip() == "" or after.startswith(("以来", "全年", "度", "年度")):
-                        out.append(finding("TX032", year=year,
-                                           **_where(section.key, paragraphs, year),
-                                           section=slot_label(section.key),
-                                           snippet=p[m.start():m.end() + 8], report_year=year))
-    return out
+    return [finding("TX032", year=year, **_where(section.key, paragraphs, year),
+                    section=slot_label(section.key), snippet=snippet, report_year=year)
+            for part in parts for section in part.sections for p in section.paragraphs
+            for snippet in stray_years(p, year)]
 
 
 def _heading_findings(year, parts) -> list[Finding]:
@@ -232,6 +263,15 @@ def _repeat_findings(year, paragraphs, previous) -> list[Finding]:
             for key in PARAGRAPH_KEYS
             if key != "problems" and key in paragraphs and key in previous
             and _norm(paragraphs[key]) and _norm(paragraphs[key]) == _norm(previous[key])]
+
+
+def fee_statement(text: str) -> tuple[str | None, list[tuple[str, float]]]:
+    """What a text says about fees: the words saying none was charged (or None), and each
+    amount it says was charged (snippet, yuan)."""
+    text = text.translate(_FULLWIDTH_DIGITS)
+    none = _FEE_NONE_RE.search(text)
+    return (none.group(0) if none else None,
+            [(m.group(0), float(m.group(1))) for m in _FEE_CHARGED_RE.finditer(text)])
 
 
 def _fee_findings(year, tables, parts, paragraphs) -> list[Finding]:

@@ -10,6 +10,7 @@
 | RV | the statutory and plausibility rules of a year's tables | review |
 | TX | the report's words | text |
 | DS | a district's roll-up of its organs | district |
+| RP | reviewing a report made elsewhere (Word, web page, PDF, text) | reports_in |
 
 A new rule is added to its stage's tuple here, then raised with `findings.finding(ID, …)`.
 """
@@ -22,6 +23,7 @@ from pipeline.core.rules import (
     deadlines,
     district,
     published,
+    reports_in,
     review,
     text,
     workbooks,
@@ -40,4 +42,4 @@ def _registry(*stages) -> dict[str, Rule]:
 
 
 REGISTRY: dict[str, Rule] = _registry(workbooks, collect, published, consolidate, deadlines,
-                                      review, text, district)
+                                      review, text, district, reports_in)
