@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.build.outputs_folder import cache_dir, findings_paths, remove_leftovers, store_path
+from pipeline.build.outputs_folder import cache_dir, findings_paths, store_path
 from pipeline.build.plain import PlainReader
 from pipeline.consolidate import year_total
 from pipeline.core.config import Config
@@ -70,7 +70,6 @@ def check(cfg: Config, workbooks_dir: Path, outputs_dir: Path, year: int, *,
     redo only the units whose workbooks changed); `plain` reads them one by one instead
     (build.plain), which gives the same result."""
     started = datetime.now()
-    remove_leftovers(outputs_dir)
     result = CheckResult(year)
     content = result.content
     years = [y for y in available_years(workbooks_dir) if y <= year]

@@ -69,7 +69,9 @@ def _output_paths(cfg: Config, outputs: Path, year: int, organ: str) -> list[tup
 def _district_paths(district: District, workbooks: Path, outputs: Path, year: int
                     ) -> list[tuple[Path, int]]:
     folder = outputs_folder.year_dir(outputs, year, outputs_folder.DISTRICT_DIR)
-    return [(district_summary_path(folder, district.name, year), _ATOMIC),
+    page = folder / "dashboards" / _INDEX
+    return [(district_summary_path(folder, district.name, year), _ATOMIC), (page, _ATOMIC),
+            (pdf_path(page), _ATOMIC),
             (outputs_folder.year_dir(outputs, year) / pack_name(district.name, year), _ATOMIC),
             *((p, _ATOMIC) for p in outputs_folder.findings_paths(
                 outputs, year, outputs_folder.DISTRICT_DIR)),

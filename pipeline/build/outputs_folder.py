@@ -45,7 +45,8 @@ class Busy(Exception):
 def outputs_lock(outputs_dir: Path) -> Iterator[None]:
     """One run at a time per outputs folder: a second run would take the first one's temp
     files for leftovers of a killed run and remove them, and the two would overwrite each
-    other's outputs."""
+    other's outputs. Holding it, the run removes what a killed run left (once per run, not
+    per organ of a district)."""
     outputs_dir.mkdir(parents=True, exist_ok=True)
     # The operating system's lock (flock, or msvcrt on Windows), not a marker file: it goes
     # with the holder, even a killed one. Timeout 0: the second run is told at once, not made
@@ -57,6 +58,7 @@ def outputs_lock(outputs_dir: Path) -> Iterator[None]:
         raise Busy(f"另一个 xxgk 正在使用输出目录 {outputs_dir}（例如另一个窗口中的 xxgk build）。"
                    "请等它结束后再运行；同时运行会互相覆盖结果。") from None
     with held:  # released on leaving
+        remove_leftovers(outputs_dir)
         yield
 
 
