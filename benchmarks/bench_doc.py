@@ -75,7 +75,7 @@ def render_district_block(result) -> str:
         f"机器：{machine()}。", "",
         "每个机关如示例的演示路街道：街道本级和 3 个社区，2021 年已公开报表，2022—2023 年报表已填并确认。"
         "xxgk build 在单独的进程中运行，输出目录为空；对照是在同一个 Python 进程中直接调用笔记本所用的"
-        "函数完成同样的工作（审核、汇总报表、看板页面、年度报告、全区汇总），不经 papermill。", "",
+        "函数完成同样的工作（审核、汇总报表、看板页面、年度报告、全区汇总报表和全区看板），不经 papermill、依次完成；xxgk build 的笔记本按核数同时运行，所以比值可以小于 1。", "",
         "| 步骤 | 耗时（秒） | 每个机关（秒） |", "| --- | ---: | ---: |",
         f"| xxgk build | {result.build:.1f} | {result.build / result.organs:.2f} |",
         f"| 同样的工作，一个进程，不经 papermill | {result.direct:.1f} | "

@@ -101,6 +101,21 @@ def _split(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
 
 
+@pytest.fixture(scope="module")
+def seed_dashboard(tmp_path_factory, config):
+    """The dashboards' data of the seed store (build_seed_store): the report year 2023 and
+    the two years before."""
+    from pipeline import store
+    from pipeline.dashboards import dashboard_data
+
+    path = build_seed_store(tmp_path_factory.mktemp("store") / "xxgk.sqlite", config)
+    con = store.connect(path)
+    try:
+        yield dashboard_data.load_dashboard(con, 2023, years_back=2)
+    finally:
+        con.close()
+
+
 def build_seed_store(path: Path, cfg) -> Path:
     """A small store as the pipeline would write it: 2021 from published tables, 2022 and 2023
     from workbooks, with facts, applications, submissions and a finding. Numbers are typed by

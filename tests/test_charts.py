@@ -7,25 +7,18 @@ import re
 import pandas as pd
 import pytest
 
-from pipeline import store
 from pipeline.core import statutory
 from pipeline.core.model import YearTables
-from pipeline.dashboards import charts, dashboard_data, frames, registry
+from pipeline.dashboards import charts, frames, registry
 from tests import seed_tables
-from tests.conftest import build_seed_store
 
 SOURCES = {2021: "published", 2022: "workbooks", 2023: "workbooks"}
 LABELS = ["2021年（据已公开报表）", "2022年", "2023年"]
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory, config):
-    path = build_seed_store(tmp_path_factory.mktemp("store") / "xxgk.sqlite", config)
-    con = store.connect(path)
-    try:
-        yield dashboard_data.load_dashboard(con, 2023, years_back=2)
-    finally:
-        con.close()
+def data(seed_dashboard):
+    return seed_dashboard
 
 
 @pytest.fixture(scope="module")

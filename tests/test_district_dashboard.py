@@ -8,21 +8,14 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline import store
-from pipeline.dashboards import dashboard_data, district_charts, district_data, registry
+from pipeline.dashboards import district_charts, district_data, registry
 from pipeline.review import returns
 from tests import seed_tables
-from tests.conftest import build_seed_store
 
 
 @pytest.fixture(scope="module")
-def organ(tmp_path_factory, config):
-    path = build_seed_store(tmp_path_factory.mktemp("store") / "xxgk.sqlite", config)
-    con = store.connect(path)
-    try:
-        yield dashboard_data.load_dashboard(con, 2023, years_back=2)
-    finally:
-        con.close()
+def organ(seed_dashboard):
+    return seed_dashboard
 
 
 @pytest.fixture(scope="module")

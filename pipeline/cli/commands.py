@@ -11,7 +11,6 @@ from pipeline.build import checking, outputs_folder
 from pipeline.cli import pack
 from pipeline.cli.organs import Target, district_page, each, roll_up, targets, whole_district
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
-from pipeline.cli.review_command import cmd_review  # noqa: F401  (run by name from main)
 from pipeline.cli.terminal import CannotRun, print_findings, print_json, say
 from pipeline.core.config import load_district
 from pipeline.review import returns
@@ -467,3 +466,10 @@ def cmd_sample(args) -> int:
              f"位于 {t.workbooks}")
         return EXIT_OK
     return each(args, work)
+
+
+def cmd_review(args) -> int:
+    # imported here: the readers of Word, PDF and web pages cost every other command ~0.1 s
+    from pipeline.cli.review_command import cmd_review as review
+
+    return review(args)
