@@ -93,6 +93,17 @@ def test_one_build_makes_every_organs_report_with_one_run_of_each_notebook(distr
     assert names == [*dashboards, "district.ipynb", "report.ipynb"]
 
 
+def test_xxgk_report_over_the_district_runs_its_notebook_once(district, tmp_path):
+    root = copy_tree(district, tmp_path / "d")
+    executed = root / "outputs" / "2023" / "全区" / "notebooks" / "report.ipynb"
+    executed.unlink()
+    code, out = run(root, "report", "--year", "2023")
+    assert code == 0, out
+    assert out.count("年度报告（正式）：") == 3 and executed.is_file()
+    assert [p for p in (root / "outputs" / "2023").glob("*/notebooks/*")
+            if p.parent.parent.name != "全区"] == []
+
+
 def _page_figures(page) -> list[dict]:
     """The figures a page draws, from its Plotly.newPlot calls."""
     import re

@@ -89,20 +89,6 @@ def _refuse_final(result: checking.CheckResult, done) -> None:
          "“填报确认”中确认，改正错误后重新运行；或加 --draft 生成标注“草稿”的报告。")
 
 
-def _report(t: Target, result, year, draft) -> int:
-    from pipeline.report.model import run_report
-
-    done = result.completeness()
-    if not done.final_ok and not draft:
-        _refuse_final(result, done)
-        return EXIT_FINDINGS
-    final = done.final_ok and not draft
-    docx, html = run_report(outputs_folder.store_path(t.outputs, t.organ), t.config_path, year,
-                            t.outputs, draft=not final, organ=t.organ)
-    _reported(t, result, year, not final, docx, html)
-    return EXIT_FINDINGS if result.errors else EXIT_OK
-
-
 def _reported(t: Target, result, year: int, draft: bool, docx: Path, html: Path) -> None:
     """Say where the report went; a final one is recorded (collect then protects its
     workbooks)."""
@@ -198,12 +184,13 @@ def cmd_build(args) -> int:
 
 
 def _pages_and_reports(ready: list[tuple[Target, checking.CheckResult, bool]], year: int,
-                       browser: str | None, district: Callable[[], Path] | None) -> None:
-    """The dashboards and reports of every organ ready for them (with whether each is a
-    draft) and the 全区 page (`district`), the notebooks run side by side, one per core: the
-    organs are shared out among a few dashboard runs, one report run makes every report. A
-    district does not start a kernel per organ; the executed notebooks of a district's run are
-    kept under outputs/<year>/全区/notebooks/."""
+                       browser: str | None, district: Callable[[], Path] | None, *,
+                       pages: bool = True, reports: bool = True) -> None:
+    """The dashboards (`pages`) and reports (`reports`) of every organ ready for them (with
+    whether each is a draft) and the 全区 page (`district`), the notebooks run side by side,
+    one per core: the organs are shared out among a few dashboard runs, one report run makes
+    every report. A district does not start a kernel per organ; the executed notebooks of a
+    district's run are kept under outputs/<year>/全区/notebooks/."""
     from pipeline.dashboards import more as more_pages
     from pipeline.dashboards.site import NOTEBOOK as DASHBOARD
     from pipeline.dashboards.site import page_name, run_dashboards
@@ -224,7 +211,7 @@ def _pages_and_reports(ready: list[tuple[Target, checking.CheckResult, bool]], y
     def year_of(t: Target) -> Path:
         return outputs_folder.year_dir(t.outputs, year, t.organ).resolve()
 
-    runs = share_out(ready, [len(t.cfg.units) + 1 for t, _, _ in ready])
+    runs = share_out(ready, [len(t.cfg.units) + 1 for t, _, _ in ready]) if pages else []
     calls = []
     for i, ((t, _, draft), *rest) in enumerate(runs, start=1):
         name = DASHBOARD if len(runs) == 1 else f"{Path(DASHBOARD).stem}-{i}.ipynb"
@@ -234,25 +221,28 @@ def _pages_and_reports(ready: list[tuple[Target, checking.CheckResult, bool]], y
             more=[more_pages.organ_job(store_of(o), year_of(o) / "dashboards",
                                        config_path=o.config_path, organ=o.organ, draft=d)
                   for o, _, d in rest]))
-    (t, _, draft), *rest = ready
-    calls.append(functools.partial(
-        run_report, store_of(t), t.config_path, year, t.outputs, draft=draft, organ=t.organ,
-        executed=notebooks / REPORT if notebooks else None,
-        more=[more_reports.organ_job(store_of(o), year_of(o) / "report",
-                                     config_path=o.config_path, organ=o.organ, draft=d)
-              for o, _, d in rest]))
+    if reports:
+        (t, _, draft), *rest = ready
+        calls.append(functools.partial(
+            run_report, store_of(t), t.config_path, year, t.outputs, draft=draft, organ=t.organ,
+            executed=notebooks / REPORT if notebooks else None,
+            more=[more_reports.organ_job(store_of(o), year_of(o) / "report",
+                                         config_path=o.config_path, organ=o.organ, draft=d)
+                  for o, _, d in rest]))
     if district:
         calls.append(district)
     results = run_side_by_side(calls, finished=_progress(len(calls)))
     for t, result, draft in ready:
         if t.organ:
             say(f"【{t.cfg.organ.name}】")
-        dash = year_of(t) / "dashboards"
-        pages = [dash / page_name(None), *(dash / page_name(u) for u in t.cfg.units)]
-        say(f"图表：{pages[0]}（共 {len(pages)} 页）")
-        if browser:
-            _print_pdfs(pages, browser)
-        _reported(t, result, year, draft, *report_paths(year_of(t), t.cfg.organ.name, year))
+        if pages:
+            dash = year_of(t) / "dashboards"
+            written = [dash / page_name(None), *(dash / page_name(u) for u in t.cfg.units)]
+            say(f"图表：{written[0]}（共 {len(written)} 页）")
+            if browser:
+                _print_pdfs(written, browser)
+        if reports:
+            _reported(t, result, year, draft, *report_paths(year_of(t), t.cfg.organ.name, year))
     if district:
         _district_said(results[-1], browser)
 
@@ -300,31 +290,47 @@ def cmd_dashboards(args) -> int:
                             f"可选：{'、'.join(t.cfg.units)}")
     browser = _pdf_browser(args)
 
-    drafts = []
+    ready: list[tuple[Target, checking.CheckResult, bool]] = []
+    missing = []
 
     def work(t: Target) -> int:
         result = _checked_year(t, args.year, "dashboards")
         if result is None:
-            drafts.append(True)
+            missing.append(t)
             return EXIT_FINDINGS
-        drafts.append(not result.completeness().final_ok)
-        _dashboards(t, args.year, [args.unit] if args.unit else None, draft=drafts[-1],
-                    browser=browser)
+        draft = not result.completeness().final_ok  # pages of an unvouched year say 草稿
+        if args.unit:  # one unit's page: that organ's notebook, now
+            _dashboards(t, args.year, [args.unit], draft=draft, browser=browser)
+        else:
+            ready.append((t, result, draft))
         return EXIT_FINDINGS if result.errors else EXIT_OK
     code = each(args, work)
+    district = None
     if whole_district(args) is not None and not args.unit:
-        _district_said(district_page(args, draft=any(drafts))(), browser)
+        district = district_page(args, draft=bool(missing) or any(d for _, _, d in ready))
+    if ready:
+        _pages_and_reports(ready, args.year, browser, district, reports=False)
     return code
 
 
 @_exclusive
 def cmd_report(args) -> int:
+    ready: list[tuple[Target, checking.CheckResult, bool]] = []
+
     def work(t: Target) -> int:
         result = _checked_year(t, args.year, "report")
         if result is None:
             return EXIT_FINDINGS
-        return _report(t, result, args.year, args.draft)
-    return each(args, work)
+        done = result.completeness()
+        if not done.final_ok and not args.draft:
+            _refuse_final(result, done)
+            return EXIT_FINDINGS
+        ready.append((t, result, args.draft or not done.final_ok))
+        return EXIT_FINDINGS if result.errors else EXIT_OK
+    code = each(args, work)
+    if ready:
+        _pages_and_reports(ready, args.year, None, None, pages=False)
+    return code
 
 
 def cmd_init(args) -> int:
