@@ -89,6 +89,19 @@ def _refuse_final(result: checking.CheckResult, done) -> None:
          "“填报确认”中确认，改正错误后重新运行；或加 --draft 生成标注“草稿”的报告。")
 
 
+def _ready_or_refused(t: Target, result: checking.CheckResult, draft: bool,
+                      ready: list[tuple[Target, checking.CheckResult, bool]]) -> int:
+    """Add the organ to `ready` with whether its report and pages are drafts; but nothing that
+    looks final (dashboards included) from data nobody vouched for: without --draft, say why
+    no final report is made instead."""
+    done = result.completeness()
+    if not done.final_ok and not draft:
+        _refuse_final(result, done)
+        return EXIT_FINDINGS
+    ready.append((t, result, draft or not done.final_ok))
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
 def _reported(t: Target, result, year: int, draft: bool, docx: Path, html: Path) -> None:
     """Say where the report went; a final one is recorded (collect then protects its
     workbooks)."""
@@ -164,13 +177,7 @@ def cmd_build(args) -> int:
             return EXIT_FINDINGS
         results[t.organ] = result
         _tables(t, args.year)  # a working document, wanted most while errors remain
-        done = result.completeness()
-        if not done.final_ok and not args.draft:
-            # nothing that looks final (dashboards included) from data nobody vouched for
-            _refuse_final(result, done)
-            return EXIT_FINDINGS
-        ready.append((t, result, args.draft or not done.final_ok))
-        return EXIT_FINDINGS if result.errors else EXIT_OK
+        return _ready_or_refused(t, result, args.draft, ready)
     ready: list[tuple[Target, checking.CheckResult, bool]] = []
     code = each(args, work)
     code = max(code, roll_up(args, results))
@@ -321,12 +328,7 @@ def cmd_report(args) -> int:
         result = _checked_year(t, args.year, "report")
         if result is None:
             return EXIT_FINDINGS
-        done = result.completeness()
-        if not done.final_ok and not args.draft:
-            _refuse_final(result, done)
-            return EXIT_FINDINGS
-        ready.append((t, result, args.draft or not done.final_ok))
-        return EXIT_FINDINGS if result.errors else EXIT_OK
+        return _ready_or_refused(t, result, args.draft, ready)
     code = each(args, work)
     if ready:
         _pages_and_reports(ready, args.year, None, None, pages=False)
