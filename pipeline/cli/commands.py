@@ -185,6 +185,11 @@ def cmd_build(args) -> int:
     # the leaders' page of the whole district only when every organ's data may be shown
     district = (district_page(args, draft=any(draft for _, _, draft in ready))
                 if whole is not None and len(ready) == len(whole.organs) else None)
+    if whole is not None and district is None:
+        waiting = "、".join(c.organ.short_name for c in whole.organs
+                            if c.organ.short_name not in {t.organ for t, _, _ in ready})
+        say(f"未生成全区看板：{waiting}的数据尚不能生成正式报告（原因见上）。"
+            "全部机关的报表确认无误后重新运行，或加 --draft 生成标注“草稿”的全区看板。")
     if ready:
         _pages_and_reports(ready, args.year, browser, district)
     return code
