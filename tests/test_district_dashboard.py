@@ -4,11 +4,12 @@ copies of the seed store whose numbers are typed by hand in tests/seed_tables.py
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
 
-from pipeline.dashboards import district_charts, district_data, registry
+from pipeline.dashboards import district_charts, district_data, frames, registry
 from pipeline.review import returns
 from tests import seed_tables
 
@@ -69,10 +70,22 @@ def test_an_organ_not_complete_cuts_every_organ_to_the_same_quarters(organ):
     assert whole.through == 2 and whole.sources == {2022: "q2", 2023: "q2"}
     assert set(whole.disclosure["quarter"]) == {1, 2}
     assert "数据截至第2季度" in whole.notice() and "同期对比" in whole.notice()
+    # the district's own finding on the organ, counted with the organs' findings
+    ds = whole.findings[whole.findings["rule"] == "DS002"]
+    assert list(ds["unit"]) == ["乙街道"] and list(ds["title"]) == ["机关报表未齐"]
 
 
 def test_organs_without_data_are_named_on_the_page(organ):
     whole = district_data.combine("演示区", 2023, {"甲街道": organ}, left_out=["丙局"])
     assert "没有2023年数据、未计入全区的机关：丙局" in whole.notice()
+    assert whole.findings[whole.findings["rule"] == "DS001"]["unit"].tolist() == ["丙局"]
     with pytest.raises(ValueError, match="没有任何机关有2023年的数据"):
         district_data.combine("演示区", 2023, {})
+
+
+def test_the_district_frames_are_shown_in_chinese(whole):
+    for key, frame in registry.dashboard_frames(whole).items():
+        shown = frames.labelled(frame)
+        assert not [c for c in shown.columns if re.search(r"[A-Za-z]", c)], key
+    shown = frames.labelled(district_charts.organs_on_time(whole))
+    assert list(shown.columns) == ["机关", "已答复件数", "按时答复件数"]

@@ -42,13 +42,14 @@ def organs_outcomes(data: DashboardData) -> pd.DataFrame:
 
 
 def organs_on_time(data: DashboardData) -> pd.DataFrame:
-    """organ, answered, on_time: the report year's answered applications of each organ."""
+    """organ, answered, in_time: the report year's answered applications of each organ and
+    how many of them on time."""
     rows = []
     for organ, p in data.parts.items():
         done = frames.answered(p.applications)
         done = done[done["year"] == data.year]
         rows.append((organ, len(done), int(done["on_time"].fillna(0).sum())))
-    return pd.DataFrame(rows, columns=["organ", "answered", "on_time"])
+    return pd.DataFrame(rows, columns=["organ", "answered", "in_time"])
 
 
 def organs_findings(data: DashboardData) -> pd.DataFrame:
@@ -108,8 +109,8 @@ def organs_on_time_chart(frame: pd.DataFrame, data: DashboardData) -> go.Figure:
     if not frame["answered"].any():
         return charts.no_data(fig, f"{data.year}年各机关均无已答复的申请")
     organs = list(frame["organ"])
-    late = frame["answered"] - frame["on_time"]
-    fig.add_trace(go.Bar(x=organs, y=list(frame["on_time"]), name="按时答复",
+    late = frame["answered"] - frame["in_time"]
+    fig.add_trace(go.Bar(x=organs, y=list(frame["in_time"]), name="按时答复",
                          marker_color=charts.PALETTE[2],
                          hovertemplate="%{x} 按时：%{y}件<extra></extra>"))
     fig.add_trace(go.Bar(x=organs, y=list(late), name="逾期答复", marker_color=charts.PALETTE[3],
@@ -117,7 +118,7 @@ def organs_on_time_chart(frame: pd.DataFrame, data: DashboardData) -> go.Figure:
     fig.add_trace(go.Scatter(
         x=organs, y=list(frame["answered"]), mode="text", textposition="top center",
         text=[charts.on_time_text(t, a) if a else "无答复" for t, a in
-              zip(frame["on_time"], frame["answered"], strict=True)],
+              zip(frame["in_time"], frame["answered"], strict=True)],
         showlegend=False, hoverinfo="skip", cliponaxis=False))
     fig.update_layout(barmode="stack")
     charts.headroom(fig, frame["answered"].max())

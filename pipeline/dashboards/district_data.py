@@ -10,9 +10,10 @@ from dataclasses import replace
 
 import pandas as pd
 
+from pipeline.core.findings import rule_title
 from pipeline.dashboards.dashboard_data import DashboardData, same_quarters
 from pipeline.review import returns
-from pipeline.review.district import district_sum
+from pipeline.review.district import OrganYear, district_sum, organ_findings
 
 
 def _through(parts: Mapping[str, DashboardData]) -> int | None:
@@ -54,13 +55,25 @@ def _stacked(parts: Mapping[str, DashboardData], frame: str, **columns) -> pd.Da
     return pd.concat(frames, ignore_index=True)
 
 
+def _district_findings(year: int, parts: Mapping[str, DashboardData],
+                       left_out: Sequence[str]) -> pd.DataFrame:
+    """The district's own findings on its organs (DS001–DS003: no data, returns not all
+    confirmed, errors), as rows of the findings frame, the organ in `unit`."""
+    organs = [OrganYear(o, o, p.tables.get(year), p.completeness, "") for o, p in parts.items()]
+    organs += [OrganYear(o, o, None, None, "") for o in left_out]
+    return pd.DataFrame([(year, f.rule, f.severity, f.unit, rule_title(f.rule), f.unit)
+                         for f in organ_findings(organs, year)],
+                        columns=["year", "rule", "severity", "unit", "title", "organ"])
+
+
 def combine(name: str, year: int, parts: Mapping[str, DashboardData], *,
             left_out: Sequence[str] = (), draft: bool = False) -> DashboardData:
     """The district `name` from its organs' data (by short name, in the configuration's
     order). Every organ is cut to the same quarters when any is not complete; the tables of a
     year are the organs' sum (a cell blank in any organ stays blank); facts and registers are
     the organs' together, each row naming its organ (application IDs prefixed with it, since
-    two organs may number alike); the return matrix keeps organ and unit."""
+    two organs may number alike); the return matrix keeps organ and unit; the findings are the
+    organs' and the district's own on its organs (DS001–DS003)."""
     if not parts:
         raise ValueError(f"没有任何机关有{year}年的数据，无法生成全区看板：请先运行 xxgk build。")
     through = _through(parts)
@@ -82,7 +95,8 @@ def combine(name: str, year: int, parts: Mapping[str, DashboardData], *,
             parts, "applications", **as_unit,
             app_id=lambda organ, df: organ + "/" + df["app_id"].astype(str))),
         submissions=_stacked(parts, "submissions"),
-        findings=_stacked(parts, "findings", **as_unit),
+        findings=pd.concat([_stacked(parts, "findings", **as_unit),
+                            _district_findings(year, parts, left_out)], ignore_index=True),
         organ=name, completeness=_completeness(year, parts, through), through=through,
         draft=draft or any(p.draft for p in parts.values()), parts=dict(parts),
         left_out=tuple(left_out))

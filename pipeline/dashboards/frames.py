@@ -186,6 +186,7 @@ COLUMN_LABELS = {
     "group": "办理结果", "case": "案件类型", "result": "案件结果",
     "working_days": "答复用时（工作日）", "on_time": "是否按时答复", "status": "报表状态",
     "rule": "规则编号", "severity": "级别", "title": "问题", "value": "数量",
+    "organ": "机关", "answered": "已答复件数", "in_time": "按时答复件数",
 }
 
 
