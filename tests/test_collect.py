@@ -237,7 +237,7 @@ def test_cli_prints_what_was_filed_and_who_is_missing(config, repo_root, tmp_pat
 def test_rules_are_declared():
     ours = {r.id: r for r in all_rules() if r.id.startswith("CO")}
     assert set(ours) == {"CO001", "CO002", "CO003", "CO004", "CO005", "CO006", "CO007",
-                         "CO008", "CO009", "CO010"}
+                         "CO008", "CO009", "CO010", "CO011", "CO012"}
     assert all(r.severity == "error" for r in ours.values())
 
 

@@ -182,6 +182,39 @@ def test_one_organ_only_with_organ(district):
     assert code == 2 and "没有机关“东风街道”" in out
 
 
+def test_collect_routes_each_return_to_its_organ_by_the_unit_written_in_it(repo_root, tmp_path):
+    root = tmp_path / "d"
+    copy_tree(repo_root / "workbooks", root / "workbooks")
+    shutil.copy(repo_root / "xxgk.toml", root / "xxgk.toml")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    moved = {}
+    for organ, unit, name in (("演示路街道", "演示一社区", "回执1.xlsx"),
+                              ("区演示数据局", "数据资源科", "科室报表.xlsx"),
+                              ("团结大街街道", "街道本级", "本级.xlsx")):
+        place = filenames.quarter_path(root / "workbooks" / organ, 2023, 4, unit)
+        moved[name] = place.read_bytes()
+        shutil.move(place, inbox / name)
+    (inbox / "说明.txt").write_text("见附件", encoding="utf-8")
+
+    code, out = run(root, "collect", str(inbox), "--year", "2023")
+
+    assert code == 1, out
+    for organ, unit, name in (("演示路街道", "演示一社区", "回执1.xlsx"),
+                              ("区演示数据局", "数据资源科", "科室报表.xlsx")):
+        place = filenames.quarter_path(root / "workbooks" / organ, 2023, 4, unit)
+        assert place.read_bytes() == moved[name], organ
+    # 街道本级 is a unit of two organs: not guessed, and the way out is said
+    assert not filenames.quarter_path(root / "workbooks" / "团结大街街道", 2023, 4, "街道本级").exists()
+    assert "CO012" in out and "“街道本级”在团结大街街道、演示路街道中都有" in out
+    assert "--organ" in out and "CO001" in out and "说明.txt" in out
+    assert (inbox / "本级.xlsx").is_file()  # the inbox is never changed
+    code, out = run(root, "collect", str(inbox), "--year", "2023",
+                    "--organ", "团结大街街道")
+    assert filenames.quarter_path(root / "workbooks" / "团结大街街道", 2023, 4, "街道本级"
+                                  ).read_bytes() == moved["本级.xlsx"]
+
+
 def test_planted_hierarchy_problems_are_found_where_they_are(district, tmp_path):
     root = copy_tree(district, tmp_path / "d")
     # 演示路街道 lost its third quarter of 2023

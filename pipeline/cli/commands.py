@@ -380,23 +380,36 @@ def _init(t: Target, args) -> int:
 
 @_exclusive
 def cmd_collect(args) -> int:
-    from pipeline.workbooks.collect import collect
+    """Returns filed by the 填报单位 written in them; in a district (without --organ) each to
+    the organ whose units hold that name."""
+    from pipeline.workbooks.collect import Place, collect_district
 
     chosen = targets(args)
-    if len(chosen) > 1:
-        raise CannotRun("配置文件描述的是全区多个机关：收集报表时请用 --organ 指定收到的是哪个机关的报表"
-                        f"（{'、'.join(t.organ for t in chosen)}）。")
-    [t] = chosen
     inbox = Path(args.inbox)
     if not inbox.is_dir():
         raise CannotRun(f"找不到收件箱文件夹 {inbox}。")
-    report = collect(t.cfg, inbox, t.workbooks, args.year,
-                     final=outputs_folder.read_final(t.outputs, args.year, t.organ),
-                     replace_final=args.replace_final)
-    for line in report.lines():
-        say(line)
-    status = _print_status(t, args.year)
-    return EXIT_FINDINGS if report.errors else status
+    _, workbooks, _ = paths(args)
+    reports, unrouted = collect_district(
+        {t.organ: Place(t.cfg, t.workbooks, outputs_folder.read_final(t.outputs, args.year,
+                                                                      t.organ))
+         for t in chosen}, inbox, workbooks, args.year, replace_final=args.replace_final)
+    code = EXIT_OK
+    for t in chosen:
+        report = reports[t.organ]
+        if t.organ:
+            if not (report.placed or report.replaced or report.unchanged or report.rejected):
+                continue
+            say(f"【{t.cfg.organ.name}】")
+        for line in report.lines():
+            say(line)
+        status = _print_status(t, args.year)
+        code = max(code, EXIT_FINDINGS if report.errors else status)
+    if unrouted.rejected:
+        say("【未能确定属于哪个机关的文件】")
+        for line in unrouted.lines():
+            say(line)
+        code = max(code, EXIT_FINDINGS)
+    return code
 
 
 def _state_text(s) -> str:

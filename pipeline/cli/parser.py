@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", action="store_true",
                    help="改为生成该年度“已公开报表”空白表（用于补录往年公开的三张表）")
 
-    p = add("collect", "收集交回的报表：按表内单位、年度、季度归档到报表目录（收件箱不改动）")
+    p = add("collect", "收集交回的报表：按表内单位、年度、季度归档到报表目录（收件箱不改动）；全区配置下按表内单位归到所属机关")
     p.add_argument("inbox", metavar="收件箱", help="存放交回报表的文件夹")
     p.add_argument("--replace-final", action="store_true",
                    help="允许替换已生成正式年报的年度中已归档的报表（原文件保留在“历史版本”中）")

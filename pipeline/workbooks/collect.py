@@ -212,6 +212,15 @@ def _file(src: Path, header: Header, workbooks_dir: Path, when: datetime,
     (report.replaced if earlier else report.placed).append(filed)
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where one organ's returns go: its configuration, its workbooks folder, and the record
+    of its year's final report (build.read_final), if one was made."""
+    cfg: Config
+    workbooks_dir: Path
+    final: dict | None = None
+
+
 def collect(cfg: Config, inbox: Path, workbooks_dir: Path, year: int, *,
             final: dict | None = None, replace_final: bool = False,
             now: datetime | None = None) -> CollectReport:
@@ -220,25 +229,71 @@ def collect(cfg: Config, inbox: Path, workbooks_dir: Path, year: int, *,
     `final`: the record of the year's final report (build.read_final), if one was made: then a
     workbook already filed is replaced only with `replace_final`. `now` dates the earlier
     versions moved aside (the current time by default)."""
-    inbox, workbooks_dir = Path(inbox), Path(workbooks_dir)
+    reports, _ = collect_district({"": Place(cfg, Path(workbooks_dir), final)}, inbox,
+                                  Path(workbooks_dir), year, replace_final=replace_final, now=now)
+    return reports[""]
+
+
+def collect_district(places: dict[str, Place], inbox: Path, workbooks_dir: Path, year: int, *,
+                     replace_final: bool = False, now: datetime | None = None
+                     ) -> tuple[dict[str, CollectReport], CollectReport]:
+    """`collect` for the organs of `places` (by short name) at once: each return goes to the
+    organ whose units hold its 填报单位 (a name several organs share cannot be routed: CO012).
+    Returns each organ's report and one of what could not be routed (`workbooks_dir`: the
+    district's workbooks folder); with one organ, its report holds everything."""
+    inbox = Path(inbox)
     when = now or datetime.now()
-    report = CollectReport(workbooks_dir)
-    headers: dict[Path, Header] = {}
-    files, report.rejected = _inbox_files(inbox, workbooks_dir, year)
+    reports = {organ: CollectReport(place.workbooks_dir) for organ, place in places.items()}
+    unrouted = CollectReport(Path(workbooks_dir))
+    headers: dict[str, dict[Path, Header]] = {organ: {} for organ in places}
+    files, unrouted.rejected = _inbox_files(inbox, Path(workbooks_dir), year)
     with tempfile.TemporaryDirectory(prefix="xxgk-collect-") as unpacked:
-        for root, path, rel in _sources(inbox, files, Path(unpacked), year, report):
-            identified = _identify(cfg, root, path, rel, year)
+        for root, path, rel in _sources(inbox, files, Path(unpacked), year, unrouted):
+            organ = _organ_of(places, root, path, rel, year)
+            if isinstance(organ, Finding):
+                unrouted.rejected.append(Rejected(rel, organ))
+                continue
+            identified = _identify(places[organ].cfg, root, path, rel, year)
             if isinstance(identified, Finding):
-                report.rejected.append(Rejected(rel, identified))
+                reports[organ].rejected.append(Rejected(rel, identified))
             else:
-                headers[path] = identified
-        conflicts = _conflicts(headers, year)
-        for path, header in headers.items():
-            if path in conflicts:
-                report.rejected.append(Rejected(header.file, conflicts[path]))
-            else:
-                _file(path, header, workbooks_dir, when, report, final, replace_final)
-    return report
+                headers[organ][path] = identified
+        for organ, found in headers.items():
+            place, report = places[organ], reports[organ]
+            conflicts = _conflicts(found, year)
+            for path, header in found.items():
+                if path in conflicts:
+                    report.rejected.append(Rejected(header.file, conflicts[path]))
+                else:
+                    _file(path, header, place.workbooks_dir, when, report, place.final,
+                          replace_final)
+    if len(places) == 1:  # one organ: what the inbox held that is no return is its report's
+        [report] = reports.values()
+        report.rejected[:0], unrouted.rejected = unrouted.rejected, []
+    return reports, unrouted
+
+
+def _organ_of(places: dict[str, Place], root: Path, path: Path, rel: str, year: int
+              ) -> str | Finding:
+    """The organ a return belongs to, by the 填报单位 written in it. The only organ of a
+    single organ's collect takes every file (its own checks name what is wrong); a file that
+    is not a readable return belongs to no organ, and the checks say why."""
+    first = next(iter(places))
+    if len(places) == 1:
+        return first
+    unreadable = _identify(places[first].cfg, root, path, rel, year)
+    if isinstance(unreadable, Finding) and unreadable.rule in ("CO001", "CO002", "CO003"):
+        return unreadable
+    header = reading.ingest_file(places[first].cfg, root, path).header
+    owners = [organ for organ, place in places.items()
+              if identity.configured_unit(place.cfg, header.unit) is not None]
+    if len(owners) == 1:
+        return owners[0]
+    where = {"unit": header.unit, "file": rel, "year": year, "sheet": layout.SHEET_HEADER,
+             "cell": layout.HEADER_CELLS["unit"], "name": header.unit}
+    if not owners:
+        return finding("CO011", **where)
+    return finding("CO012", organs="、".join(owners), **where)
 
 
 def _sources(inbox: Path, files: list[Path], unpacked: Path, year: int,
