@@ -9,12 +9,21 @@ from pathlib import Path
 
 from pipeline.build import checking, outputs_folder
 from pipeline.cli import pack
-from pipeline.cli.organs import Target, district_page, each, roll_up, targets, whole_district
+from pipeline.cli.organs import (
+    Target,
+    check_organ,
+    district_page,
+    each,
+    roll_up,
+    targets,
+    whole_district,
+)
 from pipeline.cli.parser import EXIT_FINDINGS, EXIT_OK, paths
+from pipeline.cli.status import print_status, state_text
 from pipeline.cli.terminal import CannotRun, print_findings, print_json, say
 from pipeline.core.config import load_district
 from pipeline.review import returns
-from pipeline.workbooks import filenames, layout
+from pipeline.workbooks import filenames
 
 
 def _exclusive(command):
@@ -39,18 +48,12 @@ def _summary(result: checking.CheckResult) -> None:
          f"提示 {counts['note']} 条。")
 
 
-def _check(t: Target, year: int, command: str) -> checking.CheckResult:
-    if not t.workbooks.is_dir():
-        raise CannotRun(f"找不到报表目录 {t.workbooks}，请用 --workbooks 指定。")
-    return checking.check(t.cfg, t.workbooks, t.outputs, year, command=command, organ=t.organ)
-
-
 @_exclusive
 def cmd_check(args) -> int:
     if args.json:  # one list for every organ; in a district each finding names its organ
         found, code = [], EXIT_OK
         for t in targets(args):
-            result = _check(t, args.year, "check")
+            result = check_organ(t, args.year, "check")
             found += [{**({"organ": t.organ} if t.organ else {}), **f.to_dict()}
                       for f in result.findings]
             code = max(code, EXIT_FINDINGS if result.errors else EXIT_OK)
@@ -58,7 +61,7 @@ def cmd_check(args) -> int:
         return code
 
     def work(t: Target) -> int:
-        result = _check(t, args.year, "check")
+        result = check_organ(t, args.year, "check")
         print_findings(result.findings)
         _summary(result)
         xlsx, _ = outputs_folder.findings_paths(t.outputs, args.year, t.organ)
@@ -82,7 +85,7 @@ def _refuse_final(result: checking.CheckResult, done) -> None:
         for s in waiting:
             by_unit.setdefault(s.unit, []).append(s)
         for unit, subs in by_unit.items():
-            say(f"  {unit}：" + "；".join(f"第{s.quarter}季度 {_state_text(s)}" for s in subs))
+            say(f"  {unit}：" + "；".join(f"第{s.quarter}季度 {state_text(s)}" for s in subs))
     if result.errors:
         say(f"审核仍有 {result.errors} 条错误，详见审核结果表。")
     say("正式报告只能用全部已确认、审核无错误的数据生成：请各单位填好报表后在“基本信息”工作表的"
@@ -160,7 +163,7 @@ def _print_pdfs(pages: list[Path], browser: str) -> None:
 def _checked_year(t: Target, year: int, command: str) -> checking.CheckResult | None:
     """Check first (the store must reflect the inputs), print the outcome; None if the year
     has no data at all."""
-    result = _check(t, year, command)
+    result = check_organ(t, year, command)
     print_findings(result.findings)
     _summary(result)
     return result if year in result.tables else None
@@ -402,7 +405,7 @@ def cmd_collect(args) -> int:
             say(f"【{t.cfg.organ.name}】")
         for line in report.lines():
             say(line)
-        status = _print_status(t, args.year)
+        status = print_status(t, args.year)
         code = max(code, EXIT_FINDINGS if report.errors else status)
     if unrouted.rejected:
         say("【未能确定属于哪个机关的文件】")
@@ -412,68 +415,12 @@ def cmd_collect(args) -> int:
     return code
 
 
-def _state_text(s) -> str:
-    """A return's state as the status lists it; a rejected file is named."""
-    text = returns.STATE_LABELS[s.status]
-    if s.rejected:
-        text += f"（交来的文件“{s.rejected}”未被接受，原因见审核结果）"
-    elif s.status == returns.UNTOUCHED:
-        text += "（空白报表，尚未填写）"
-    return text
-
-
-def _print_status(t: Target, year: int) -> int:
-    """Check the year (the states come from reading every workbook), then print each unit's
-    returns: state per quarter, counts, rejected files and who confirmed what."""
-    result = _check(t, year, "status")
-    subs = [s for s in result.content.submissions if s.year == year]
-    if not subs:
-        say(f"{year}年没有报表，也没有已公开报表。")
-        return EXIT_FINDINGS
-    done = result.completeness()
-    by = {(s.unit, s.quarter): s for s in subs}
-    units = list(dict.fromkeys(s.unit for s in subs))
-    width = max(_display_width(u) for u in units) + 2
-    say(f"{year}年报送情况（{done.summary()}）：")
-    say(_pad("单位", width) + "".join(_pad(f"第{q}季度", 10) for q in returns.QUARTERS))
-    for unit in units:
-        say(_pad(unit, width) + "".join(
-            _pad(returns.STATE_LABELS[by[(unit, q)].status], 10) for q in returns.QUARTERS))
-    counts = "，".join(f"{label} {done.counts.get(state, 0)} 本"
-                      for state, label in returns.STATE_LABELS.items())
-    say(f"共 {done.expected} 本：{counts}。")
-    rejected = [s for s in subs if s.rejected]
-    if rejected:
-        say("被拒收的文件（按未收到计）：")
-        for s in rejected:
-            say(f"  {s.unit} 第{s.quarter}季度：{s.rejected}")
-    confirmed = [s for s in subs if s.officer or s.confirmed_on]
-    if confirmed:
-        say("填报确认：")
-        declarations = dict(layout.DECLARATIONS)
-        for s in confirmed:
-            who = "，".join(x for x in (s.officer, s.officer_phone) if x) or "未填写填报人"
-            when = s.confirmed_on.isoformat() if s.confirmed_on else "未填写日期"
-            choice = declarations.get(s.declaration, "未选择")
-            say(f"  {s.unit} 第{s.quarter}季度：{who}，{when}，“{choice}”")
-    return EXIT_FINDINGS if result.errors else EXIT_OK
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-aligned in a column of a terminal, where a Chinese character takes two places."""
-    return text + " " * max(1, width - _display_width(text))
-
-
 cmd_pack = _exclusive(pack.cmd_pack)
 
 
 @_exclusive
 def cmd_status(args) -> int:
-    return each(args, lambda t: _print_status(t, args.year))
+    return each(args, lambda t: print_status(t, args.year))
 
 
 def cmd_rules(args) -> int:

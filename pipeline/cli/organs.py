@@ -44,6 +44,13 @@ def targets(args) -> list[Target]:
                    cfg.organ.short_name) for cfg in organs]
 
 
+def check_organ(t: Target, year: int, command: str) -> checking.CheckResult:
+    """Check one organ's year (its workbooks read, its store and findings written)."""
+    if not t.workbooks.is_dir():
+        raise CannotRun(f"找不到报表目录 {t.workbooks}，请用 --workbooks 指定。")
+    return checking.check(t.cfg, t.workbooks, t.outputs, year, command=command, organ=t.organ)
+
+
 def each(args, work) -> int:
     """Run `work(target)` for every organ, each under its name in a district; the worst exit
     code of them."""
